@@ -1,0 +1,70 @@
+"""`python -m parley`: a thin layer over the package; every user error is one clear message and exit 1."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from . import __version__
+from .errors import ParleyError
+
+
+def _summary(conflict) -> str:
+    events, positions = conflict.events, conflict.positions
+    sources = set(events["source"]) | set(positions["source"]) | set(conflict.actors["source"])
+    def span(frame):
+        return f"{frame['date'].min():%Y-%m-%d} to {frame['date'].max():%Y-%m-%d}"
+    lines = [
+        f"{conflict.meta.name} ({conflict.meta.id}) - {conflict.folder}: valid",
+        f"  actors     {len(conflict.actors):>5}  {', '.join(conflict.actors['actor_id'])}",
+        f"  issues     {len(conflict.issues):>5}  {', '.join(conflict.issues['issue_id'])}",
+        f"  events     {len(events):>5}  {span(events)}",
+        f"  positions  {len(positions):>5}  {span(positions)}",
+        f"  sources    {len(sources):>5}  distinct; {int(events['source_url'].notna().sum())} events and "
+        f"{int(positions['source_url'].notna().sum())} positions link to them",
+    ]
+    return "\n".join(lines)
+
+
+def cmd_validate(args) -> int:
+    from .load import load_conflict
+    print(_summary(load_conflict(args.data_dir)))
+    return 0
+
+
+def cmd_schema_docs(args) -> int:
+    from .schema import markdown_docs
+    if args.out:
+        Path(args.out).write_text(markdown_docs(), encoding="utf-8")
+        print(args.out)
+    else:
+        sys.stdout.write(markdown_docs())
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m parley", description=__doc__)
+    parser.add_argument("--version", action="version", version=f"parley {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("validate", help="check a conflict folder; list every problem as file:line: column: message")
+    p.add_argument("data_dir")
+    p.set_defaults(run=cmd_validate)
+
+    p = sub.add_parser("schema-docs", help="print (or write) the data-format reference generated from the schemas")
+    p.add_argument("--out")
+    p.set_defaults(run=cmd_schema_docs)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return args.run(args)
+    except ParleyError as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130

@@ -1,0 +1,365 @@
+"""Reading a conflict folder: the only module that opens conflict data.
+
+Files are read as text first (so that line numbers are the file's own, quoted newlines
+included), then checked against the schemas of ``parley.schema``, then cross-checked, and
+only then converted to typed tables. Every problem found is collected and raised together
+as one :class:`~parley.errors.DataError`; nothing typed comes out of a folder that failed.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import re
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+import pandera.pandas as pa
+
+from . import schema
+from .errors import DataError, Problem
+
+csv.field_size_limit(schema.MAX_CSV_BYTES)
+
+
+@dataclass(frozen=True)
+class ConflictMeta:
+    id: str
+    name: str
+    summary: str
+    start: dt.date
+    default_actors: tuple[str, ...] = ()
+    default_issues: tuple[str, ...] = ()
+
+
+@dataclass
+class Conflict:
+    """A validated conflict: typed tables, sorted by date, with the folder they came from."""
+
+    folder: Path
+    meta: ConflictMeta
+    actors: pd.DataFrame
+    issues: pd.DataFrame
+    events: pd.DataFrame
+    positions: pd.DataFrame
+    files: tuple[Path, ...] = field(default=())
+
+    @property
+    def colors(self) -> dict[str, str]:
+        return dict(zip(self.actors["actor_id"], self.actors["color"]))
+
+    @property
+    def actor_names(self) -> dict[str, str]:
+        return dict(zip(self.actors["actor_id"], self.actors["name"]))
+
+    @property
+    def issue_names(self) -> dict[str, str]:
+        return dict(zip(self.issues["issue_id"], self.issues["name"]))
+
+
+# --- reading text tables ----------------------------------------------------------------------
+
+def _relative(path: Path, root: Path) -> str:
+    try:
+        return str(path.relative_to(root.parent))
+    except ValueError:
+        return str(path)
+
+
+def _safe_path(folder: Path, name: str, label: str, problems: list[Problem]) -> Path | None:
+    """The file inside the folder, refusing links that lead out of it."""
+    path = folder / name
+    if not path.exists():
+        return None
+    real_folder = folder.resolve()
+    if not path.resolve().is_relative_to(real_folder):
+        problems.append(Problem(label, 1, "-", "is a link to a file outside the conflict folder; copy the file in instead"))
+        return None
+    if not path.is_file():
+        problems.append(Problem(label, 1, "-", "is not a regular file"))
+        return None
+    return path
+
+
+def _decode(raw: bytes, label: str, problems: list[Problem]) -> str | None:
+    if raw.startswith(b"\xef\xbb\xbf"):
+        raw = raw[3:]
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as err:
+        line = raw[: err.start].count(b"\n") + 1
+        problems.append(Problem(label, line, "-", f"is not UTF-8 (byte 0x{raw[err.start]:02x}); save the file as UTF-8"))
+        return None
+
+
+def _guess_delimiter(header_line: str) -> str | None:
+    for delimiter, name in ((";", "semicolons"), ("\t", "tabs"), ("|", "pipes")):
+        if header_line.count(delimiter) >= 2 and "," not in header_line:
+            return name
+    return None
+
+
+def read_text_table(path: Path, label: str, table: pa.DataFrameSchema, problems: list[Problem]) -> pd.DataFrame | None:
+    """Strings of a CSV file, indexed by the line each record starts on; None if unreadable."""
+    size = path.stat().st_size
+    if size > schema.MAX_CSV_BYTES:
+        problems.append(Problem(label, 1, "-", f"is {size / 1e6:.0f} MB, above the {schema.MAX_CSV_BYTES // (1024 * 1024)} MB limit for curated tables"))
+        return None
+    if size == 0:
+        problems.append(Problem(label, 1, "-", "is empty (0 bytes); expected a header row: " + ",".join(table.columns)))
+        return None
+    text = _decode(path.read_bytes(), label, problems)
+    if text is None:
+        return None
+    if "\x00" in text:
+        line = text[: text.index("\x00")].count("\n") + 1
+        problems.append(Problem(label, line, "-", "contains a NUL byte; this is not a text CSV file"))
+        return None
+
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    records: list[tuple[int, list[str]]] = []
+    previous_end = 0
+    try:
+        for fields in reader:
+            start = previous_end + 1
+            previous_end = reader.line_num
+            if fields and any(f.strip() for f in fields):
+                records.append((start, fields))
+    except csv.Error as err:
+        problems.append(Problem(label, previous_end + 1, "-", f"is not valid CSV ({err})"))
+        return None
+    if not records:
+        problems.append(Problem(label, 1, "-", "has no header row"))
+        return None
+
+    header_line, header = records[0]
+    header = [h.strip() for h in header]
+    delimiter = _guess_delimiter(text.splitlines()[header_line - 1])
+    if delimiter:
+        problems.append(Problem(label, header_line, "-", f"is separated by {delimiter}; parley reads comma-separated files"))
+        return None
+    ok = True
+    seen: set[str] = set()
+    for name in header:
+        if name in seen:
+            problems.append(Problem(label, header_line, name, "appears twice in the header"))
+            ok = False
+        seen.add(name)
+    for name, column in table.columns.items():
+        if name not in seen and not column.nullable:
+            problems.append(Problem(label, header_line, name, "required column is missing from the header"))
+            ok = False
+    for name in header:
+        if name not in table.columns:
+            problems.append(Problem(label, header_line, name or "(empty)", "unknown column; expected: " + ", ".join(table.columns)))
+            ok = False
+    if not ok:
+        return None
+    if len(records) == 1:
+        problems.append(Problem(label, header_line, "-", "has a header but no rows"))
+        return None
+
+    rows, lines = [], []
+    for line, fields in records[1:]:
+        if len(fields) != len(header):
+            problems.append(Problem(label, line, "-", f"has {len(fields)} fields where the header has {len(header)} (an unquoted comma?)"))
+            continue
+        rows.append([f.strip() or None for f in fields])
+        lines.append(line)
+    frame = pd.DataFrame(rows, columns=header, index=pd.Index(lines, name="line"), dtype=object)
+    for name, column in table.columns.items():
+        if name not in frame.columns:
+            frame[name] = None
+    return frame[list(table.columns)]
+
+
+def check_table(frame: pd.DataFrame, table: pa.DataFrameSchema, label: str, problems: list[Problem]) -> pd.DataFrame | None:
+    """Validate strings against the schema; the coerced frame, or None with problems added."""
+    try:
+        return table.validate(frame, lazy=True)
+    except pa.errors.SchemaErrors as err:
+        problems.extend(_problems_from_failures(err.failure_cases, frame, label))
+        return None
+
+
+def _problems_from_failures(failures: pd.DataFrame, raw: pd.DataFrame, label: str) -> list[Problem]:
+    uncoercible = set(failures.loc[failures["check"].astype(str).str.startswith("coerce_dtype"), "column"])
+    found = []
+    for row in failures.itertuples(index=False):
+        column = row.column if isinstance(row.column, str) else "-"
+        check = str(row.check)
+        if row.index is None or pd.isna(row.index):
+            if column in uncoercible:
+                continue  # a range check that could not run on text; the cell is reported below
+            found.append(Problem(label, 1, column, f"{check}: {row.failure_case}"))
+            continue
+        line = int(row.index)
+        value = raw.at[line, column] if column in raw.columns else row.failure_case
+        if check.startswith("coerce_dtype"):
+            kind = "a whole number" if "int" in check else "a number"
+            found.append(Problem(label, line, column, f"must be {kind}, got {value!r}"))
+        elif check.startswith("dtype("):
+            continue  # the same cell is reported by its coerce_dtype failure
+        elif check == "not_nullable":
+            message = "required value is missing" if value is None else f"must be a number, got {value!r}"
+            found.append(Problem(label, line, column, message))
+        elif check == "field_uniqueness":
+            found.append(Problem(label, line, column, f"duplicate value {value!r}"))
+        else:
+            found.append(Problem(label, line, column, f"{check}, got {value!r}"))
+    return found
+
+
+# --- conflict.toml --------------------------------------------------------------------------
+
+def _toml_line(text: str, key: str) -> int:
+    match = re.search(rf"^\s*{re.escape(key)}\s*=", text, re.MULTILINE)
+    return text[: match.start()].count("\n") + 1 if match else 1
+
+
+def read_meta(path: Path, label: str, problems: list[Problem]) -> ConflictMeta | None:
+    text = _decode(path.read_bytes(), label, problems)
+    if text is None:
+        return None
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as err:
+        match = re.search(r"line (\d+)", str(err))
+        problems.append(Problem(label, int(match.group(1)) if match else 1, "-", f"is not valid TOML ({err})"))
+        return None
+    before = len(problems)
+    for key, (required, kind, _) in schema.CONFLICT_META.items():
+        if required and key not in data:
+            problems.append(Problem(label, 1, key, "required key is missing"))
+    for key in data:
+        if key not in schema.CONFLICT_META:
+            problems.append(Problem(label, _toml_line(text, key), key, "unknown key; expected: " + ", ".join(schema.CONFLICT_META)))
+    conflict_id = data.get("id")
+    if "id" in data and not (isinstance(conflict_id, str) and schema.ID_RE.match(conflict_id)):
+        problems.append(Problem(label, _toml_line(text, "id"), "id", "must be an id: lowercase letters, digits, '_' or '-' (no '/' or '..')"))
+    for key in ("name", "summary"):
+        if key in data and not (isinstance(data[key], str) and data[key].strip()):
+            problems.append(Problem(label, _toml_line(text, key), key, "must be non-empty text"))
+    start = data.get("start")
+    if isinstance(start, str) and schema.is_iso_date(start):
+        start = dt.date.fromisoformat(start)
+    if "start" in data and not (isinstance(start, dt.date) and not isinstance(start, dt.datetime)):
+        problems.append(Problem(label, _toml_line(text, "start"), "start", "must be a real date written YYYY-MM-DD"))
+    lists = {}
+    for key in ("default_actors", "default_issues"):
+        value = data.get(key, [])
+        if not (isinstance(value, list) and all(isinstance(v, str) and schema.ID_RE.match(v) for v in value)):
+            problems.append(Problem(label, _toml_line(text, key), key, "must be a list of ids, e.g. [\"russia\", \"ukraine\"]"))
+            value = []
+        lists[key] = tuple(value)
+    if len(problems) > before:
+        return None
+    return ConflictMeta(id=conflict_id, name=data["name"].strip(), summary=data["summary"].strip(), start=start,
+                        default_actors=lists["default_actors"], default_issues=lists["default_issues"])
+
+
+# --- the conflict -----------------------------------------------------------------------------
+
+def _split_ids(value) -> tuple[str, ...]:
+    if value is None or (isinstance(value, float) and pd.isna(value)):
+        return ()
+    return tuple(p.strip() for p in str(value).split(schema.LIST_SEPARATOR) if p.strip())
+
+
+def _cross_check(label_of: dict[str, str], tables: dict[str, pd.DataFrame], meta: ConflictMeta | None,
+                 meta_label: str, problems: list[Problem]) -> None:
+    """Rules between tables, run on the raw strings so they are reported even beside column errors."""
+    actors = set(tables["actors.csv"]["actor_id"].dropna()) if "actors.csv" in tables else None
+    issues = set(tables["issues.csv"]["issue_id"].dropna()) if "issues.csv" in tables else None
+
+    def known(ids, valid, label, line, column, what):
+        if valid is None:
+            return
+        for item in ids:
+            if item not in valid:
+                problems.append(Problem(label, line, column, f"unknown {what} id {item!r}; not in {what}s.csv"))
+
+    if "events.csv" in tables:
+        events, label = tables["events.csv"], label_of["events.csv"]
+        for line, row in events.iterrows():
+            known(_split_ids(row["actors"]), actors, label, line, "actors", "actor")
+            known(_split_ids(row["issues"]), issues, label, line, "issues", "issue")
+            if schema.is_iso_date(row["end_date"]) and schema.is_iso_date(row["date"]) and row["end_date"] < row["date"]:
+                problems.append(Problem(label, line, "end_date", f"{row['end_date']} is before date {row['date']}"))
+    if "positions.csv" in tables:
+        positions, label = tables["positions.csv"], label_of["positions.csv"]
+        seen: dict[tuple, int] = {}
+        for line, row in positions.iterrows():
+            known(_split_ids(row["actor_id"]), actors, label, line, "actor_id", "actor")
+            known(_split_ids(row["issue_id"]), issues, label, line, "issue_id", "issue")
+            key = (row["actor_id"], row["issue_id"], row["date"])
+            if key in seen:
+                problems.append(Problem(label, line, "date", f"second position of {key[0]} on {key[1]} at {key[2]} (first on line {seen[key]})"))
+            seen.setdefault(key, line)
+    if meta is not None:
+        known(meta.default_actors, actors, meta_label, 1, "default_actors", "actor")
+        known(meta.default_issues, issues, meta_label, 1, "default_issues", "issue")
+
+
+def _typed(tables: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
+    """Convert validated string tables to analysis types; the index stays the file line."""
+    def dates(series: pd.Series) -> pd.Series:
+        return pd.to_datetime(series, format="%Y-%m-%d").astype("datetime64[s]")
+
+    actors = tables["actors.csv"].copy()
+    issues = tables["issues.csv"].copy()
+    events = tables["events.csv"].copy()
+    events["date"] = dates(events["date"])
+    events["end_date"] = dates(events["end_date"])
+    events["actors"] = events["actors"].map(_split_ids)
+    events["issues"] = events["issues"].map(_split_ids)
+    events = events.sort_values(["date", "event_id"], kind="stable")
+    positions = tables["positions.csv"].copy()
+    positions["date"] = dates(positions["date"])
+    positions = positions.sort_values(["actor_id", "issue_id", "date"], kind="stable")
+    return {"actors": actors, "issues": issues, "events": events, "positions": positions}
+
+
+def load_conflict(folder: str | Path) -> Conflict:
+    """Read and validate a conflict folder; raise DataError listing every problem."""
+    folder = Path(folder)
+    problems: list[Problem] = []
+    if not folder.is_dir():
+        raise DataError([Problem(str(folder), 1, "-", "is not a conflict folder (no such directory)")])
+
+    meta_label = _relative(folder / "conflict.toml", folder)
+    meta = None
+    meta_path = _safe_path(folder, "conflict.toml", meta_label, problems)
+    if meta_path is None and not (folder / "conflict.toml").exists():
+        problems.append(Problem(meta_label, 1, "-", "file is missing"))
+    elif meta_path is not None:
+        meta = read_meta(meta_path, meta_label, problems)
+
+    tables: dict[str, pd.DataFrame] = {}
+    raws: dict[str, pd.DataFrame] = {}
+    label_of: dict[str, str] = {}
+    files = [meta_path] if meta_path else []
+    for spec in schema.CONFLICT_TABLES:
+        label = label_of[spec.file] = _relative(folder / spec.file, folder)
+        path = _safe_path(folder, spec.file, label, problems)
+        if path is None:
+            if not (folder / spec.file).is_symlink() and not (folder / spec.file).exists():
+                problems.append(Problem(label, 1, "-", "file is missing"))
+            continue
+        files.append(path)
+        raw = read_text_table(path, label, spec.schema, problems)
+        if raw is None:
+            continue
+        raws[spec.file] = raw
+        checked = check_table(raw, spec.schema, label, problems)
+        if checked is not None:
+            tables[spec.file] = checked
+
+    _cross_check(label_of, raws, meta, meta_label, problems)
+    if problems:
+        raise DataError(problems)
+    typed = _typed(tables)
+    return Conflict(folder=folder, meta=meta, files=tuple(files), **typed)
