@@ -116,9 +116,10 @@ ACTORS = pa.DataFrameSchema(
         "kind": pa.Column(str, one_of(ACTOR_KINDS), description="One of: " + ", ".join(ACTOR_KINDS) + "."),
         "color": pa.Column(str, pa.Check.str_matches(HEX_COLOR_RE.pattern, error="must be a hex colour like #1f77b4"),
                            description="Hex colour used for this actor in every chart, e.g. `#1f77b4`."),
-        "capability": pa.Column(float, score(), coerce=True,
-                                description="Relative clout 0-100 (weights the bargaining model)."),
+        "capability": pa.Column(float, score(), coerce=True, nullable=True,
+                                description="Relative clout 0-100 (weights the bargaining model); empty = no confirmed figure, left out of the model."),
         "source": text("Where the actor's capability figure comes from (outlet or document and date)."),
+        "source_url": pa.Column(str, http_url(), nullable=True, description="Address of that source (http or https only); optional."),
     },
     name="actors", strict=True, ordered=False,
 )
