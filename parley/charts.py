@@ -17,6 +17,7 @@ from plotly.subplots import make_subplots
 from . import schema, stances
 
 WIDTH = 1100
+RIGHT = 170               # room for the legend on the right
 FONT = "Helvetica Neue, Helvetica, Arial, sans-serif"
 CATEGORY_COLORS = {
     "negotiation": "#d62728", "ceasefire": "#ff7f0e", "agreement": "#2ca02c", "prisoner_exchange": "#17becf",
@@ -30,6 +31,8 @@ MARKER_SIZE = {1: 8, 2: 12, 3: 18}
 LABEL_LEVELS = 6          # rows of annotation labels above the timeline
 LABEL_CHAR_PX = 6.2       # approximate width of one character at the label font size
 LABEL_MAX_CHARS = 38
+LABEL_ROW_PX = 16
+PLOT_WIDTH = WIDTH - 190 - RIGHT  # must follow the margins set in _layout
 
 
 def esc(value) -> str:
@@ -47,8 +50,8 @@ def _layout(fig: go.Figure, title: str, source: str, height: int, bottom: int = 
     fig.update_layout(
         title={"text": esc(title), "x": 0.01, "xanchor": "left", "font": {"size": 18}},
         template="plotly_white", width=WIDTH, height=height, font={"family": FONT, "size": 12},
-        margin={"l": 190, "r": 40, "t": 70, "b": bottom},
-        legend={"orientation": "h", "yanchor": "top", "y": -0.08, "x": 0, "font": {"size": 11}},
+        margin={"l": 190, "r": RIGHT, "t": 70, "b": bottom},
+        legend={"orientation": "v", "yanchor": "top", "y": 1, "x": 1.01, "xanchor": "left", "font": {"size": 11}},
         hoverlabel={"align": "left", "font": {"size": 12}},
     )
     fig.add_annotation(text=f"Source: {esc(source)}", xref="paper", yref="paper", x=0, y=0, yshift=-bottom + 12,
@@ -84,7 +87,7 @@ def lanes_of(events: pd.DataFrame, by: str, actor_names: dict[str, str]) -> tupl
     return placed, order
 
 
-def _slots(dates: pd.Series, span_days: float, slots: int = 5) -> list[int]:
+def _slots(dates: pd.Series, span_days: float, slots: int = 7) -> list[int]:
     """Spread events of one lane over a few sub-rows so that neighbours do not cover each other."""
     min_gap = max(span_days / 90, 1)
     last = [None] * slots
@@ -136,7 +139,7 @@ def timeline(events: pd.DataFrame, actor_names: dict[str, str], start, end, *, l
     placed = placed.reset_index(drop=True)
     for lane, rows in placed.groupby("lane", sort=False):
         for idx, slot in zip(rows.index, _slots(rows["date"], span)):
-            y[idx] = lane_index[lane] + (slot - 2) * 0.16
+            y[idx] = lane_index[lane] + (slot - 3) * 0.11
     placed["y"] = y
 
     fig = go.Figure()
@@ -166,25 +169,26 @@ def timeline(events: pd.DataFrame, actor_names: dict[str, str], start, end, *, l
             hovertext=hover, hoverinfo="text", customdata=rows["event_id"],
         ))
 
-    height = 220 + 90 * max(len(order), 1)
-    plot_width = WIDTH - 190 - 40
+    height = 200 + 100 * max(len(order), 1)
     key = placed[placed["importance"] == 3].drop_duplicates("event_id")
     xs = [((d - start).days / span) for d in key["date"]]
     texts = [short(t) for t in key["title"]]
-    for (_, row), x, text, level in zip(key.iterrows(), xs, texts, place_labels(xs, texts, plot_width)):
+    levels = place_labels(xs, texts, PLOT_WIDTH)
+    for (_, row), text, level in zip(key.iterrows(), texts, levels):
         if level is None:
             continue
-        fig.add_annotation(x=row["date"], y=1.0, yref="paper", text=esc(text), showarrow=False,
-                           yshift=8 + level * 15, font={"size": 10, "color": "#333"}, xanchor="center",
-                           bgcolor="rgba(255,255,255,0.8)")
-    top = 70 + LABEL_LEVELS * 15 + 10 if len(key) else 70
+        fig.add_annotation(x=row["date"], y=1.0, yref="paper", text=esc(text), showarrow=True, arrowhead=0,
+                           arrowwidth=1, arrowcolor="#999", ax=0, ay=-(14 + level * LABEL_ROW_PX), yanchor="bottom",
+                           font={"size": 10, "color": "#333"}, bgcolor="rgba(255,255,255,0.85)")
+    used = max((lv for lv in levels if lv is not None), default=-1) + 1
+    top = 70 + used * LABEL_ROW_PX + (14 if used else 0)
     fig.update_yaxes(tickvals=list(range(len(order))), ticktext=[esc(o) for o in order],
                      range=[-0.6, len(order) - 0.4], title={"text": "lane (by category group)" if lanes == "category" else "lane (by actor)"},
                      showgrid=False, zeroline=False)
     fig.update_xaxes(range=[start - pd.Timedelta(days=span * 0.01), end + pd.Timedelta(days=span * 0.01)],
                      title={"text": "date"})
     _layout(fig, title, source, height + top - 70)
-    fig.update_layout(margin={"t": top + 30})
+    fig.update_layout(margin={"t": top + 10})
     return fig
 
 
@@ -208,9 +212,11 @@ def stance_map(current: pd.DataFrame, issues: pd.DataFrame, actors: pd.DataFrame
                           fillcolor="rgba(214,39,40,0.12)", line={"width": 0}, layer="below")
         fig.add_shape(type="line", x0=0, x1=100, y0=y, y1=y, line={"color": "#bbb", "width": 1}, layer="below")
         for x, label, anchor in ((0, issue.scale_low, "left"), (100, issue.scale_high, "right")):
-            fig.add_annotation(x=x, y=y - 0.3, text=esc(short(label, 70)), showarrow=False, xanchor=anchor,
+            fig.add_annotation(x=x, y=y - 0.26, text=wrap(label, 58), showarrow=False, xanchor=anchor, align=anchor,
                                yanchor="top", font={"size": 10, "color": "#555"})
     names = dict(zip(actors["actor_id"], actors["name"]))
+    present = [a for a in actors["actor_id"] if a in set(current["actor_id"])]
+    dodge = {a: (i - (len(present) - 1) / 2) * 0.07 for i, a in enumerate(present)}
     for actor in actors.itertuples():
         held = current[current["actor_id"] == actor.actor_id]
         if held.empty:
@@ -222,7 +228,8 @@ def stance_map(current: pd.DataFrame, issues: pd.DataFrame, actors: pd.DataFrame
             for r in held.itertuples()
         ]
         fig.add_trace(go.Scatter(
-            x=held["position"], y=[row_of[i] for i in held["issue_id"]], mode="markers", name=esc(names[actor.actor_id]),
+            x=held["position"], y=[row_of[i] + dodge[actor.actor_id] for i in held["issue_id"]], mode="markers",
+            name=esc(names[actor.actor_id]),
             marker={"size": [_salience_size(s) for s in held["salience"]], "color": actor.color, "opacity": 0.85,
                     "line": {"width": 1, "color": "white"}},
             hovertext=hover, hoverinfo="text", customdata=held["issue_id"],
@@ -240,7 +247,7 @@ def stance_map(current: pd.DataFrame, issues: pd.DataFrame, actors: pd.DataFrame
                      tickvals=[0, 25, 50, 75, 100])
     day_text = f"{stances.timestamp(day):%d %B %Y}"
     _layout(fig, title or f"Where the actors stand on {day_text} (shaded: the gap to bridge; marker size: salience)",
-            source, 160 + 95 * max(len(issue_rows), 1))
+            source, 170 + 110 * max(len(issue_rows), 1))
     return fig
 
 
@@ -270,13 +277,13 @@ def trajectories(positions: pd.DataFrame, events: pd.DataFrame, issues: pd.DataF
         tagged = tagged[(tagged["date"] >= start) & (tagged["date"] <= end)]
         if not tagged.empty:
             fig.add_trace(go.Scatter(
-                x=tagged["date"], y=[-6] * len(tagged), mode="markers", name="event on this issue",
+                x=tagged["date"], y=[-10] * len(tagged), mode="markers", name="event on this issue",
                 marker={"symbol": "triangle-up", "size": 9, "color": [CATEGORY_COLORS[c] for c in tagged["category"]]},
                 legendgroup="events", showlegend=row == 1,
                 hovertext=[f"<b>{esc(e.title)}</b><br>{e.date:%Y-%m-%d}<br>Source: {esc(e.source)}" for e in tagged.itertuples()],
                 hoverinfo="text",
             ), row=row, col=1)
-        fig.update_yaxes(range=[-12, 106], tickvals=[0, 50, 100], title={"text": "position", "font": {"size": 10}}, row=row, col=1)
+        fig.update_yaxes(range=[-16, 108], tickvals=[0, 50, 100], title={"text": "position", "font": {"size": 10}}, row=row, col=1)
     fig.update_xaxes(range=[start, end])
     fig.update_xaxes(title={"text": "date"}, row=n, col=1)
     _layout(fig, title, source, 180 + 170 * n)
@@ -309,14 +316,14 @@ def stance_matrix(current: pd.DataFrame, issues: pd.DataFrame, actors: pd.DataFr
         text.append(t_row)
         hover.append(h_row)
     fig = go.Figure(go.Heatmap(
-        z=z, x=[esc(n) for n in issue_rows["name"]],
+        z=z, x=["<br>".join(textwrap.wrap(esc(n), 16)) for n in issue_rows["name"]],
         y=[f'<span style="color:{a.color}">■</span> {esc(a.name)}' for a in actor_rows.itertuples()],
         zmin=0, zmax=100, colorscale="RdBu_r", text=text, texttemplate="%{text}", hovertext=hover, hoverinfo="text",
         colorbar={"title": {"text": "position<br>0 = scale low<br>100 = scale high"}}, xgap=2, ygap=2,
     ))
     fig.update_yaxes(autorange="reversed", title={"text": "actor"})
-    fig.update_xaxes(title={"text": "issue"}, side="bottom")
-    _layout(fig, title or f"Positions in force on {stances.timestamp(day):%d %B %Y}", source, 200 + 60 * max(len(actor_rows), 1))
+    fig.update_xaxes(title={"text": "issue"}, side="bottom", tickangle=0)
+    _layout(fig, title or f"Positions in force on {stances.timestamp(day):%d %B %Y}", source, 230 + 60 * max(len(actor_rows), 1), bottom=110)
     return fig
 
 
