@@ -157,7 +157,8 @@ class Briefing:
                 f"<p class='parley-meta'>Period {self.period.start:%Y-%m-%d} to {self.period.end:%Y-%m-%d}, compared with "
                 f"{esc(c.previous.title())}. Actors: {actors}. Issues: {issues}.</p>"
                 f"<p>{esc(self.conflict.meta.summary)}</p>"
-                f"<p>Overall trend: {trend_badge(c.overall)} (rule: <a href='#trend-rule'>below</a>).</p>")
+                f"<p data-overall-trend=\"{c.overall}\">Overall trend: {trend_badge(c.overall)} "
+                f"(rule: <a href='#trend-rule'>below</a>).</p>")
 
     def key_points(self) -> list[str]:
         """Sentences computed from the data, most important first."""

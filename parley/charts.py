@@ -48,7 +48,8 @@ def wrap(value, width: int = 60) -> str:
 
 def _layout(fig: go.Figure, title: str, source: str, height: int, bottom: int = 90) -> go.Figure:
     fig.update_layout(
-        title={"text": esc(title), "x": 0.01, "xanchor": "left", "font": {"size": 18}},
+        title={"text": esc(title), "x": 0.01, "xanchor": "left", "y": 1, "yanchor": "top", "yref": "container",
+               "pad": {"t": 14}, "font": {"size": 18}},
         template="plotly_white", width=WIDTH, height=height, font={"family": FONT, "size": 12},
         margin={"l": 190, "r": RIGHT, "t": 70, "b": bottom},
         legend={"orientation": "v", "yanchor": "top", "y": 1, "x": 1.01, "xanchor": "left", "font": {"size": 11}},
@@ -216,7 +217,7 @@ def stance_map(current: pd.DataFrame, issues: pd.DataFrame, actors: pd.DataFrame
                                yanchor="top", font={"size": 10, "color": "#555"})
     names = dict(zip(actors["actor_id"], actors["name"]))
     present = [a for a in actors["actor_id"] if a in set(current["actor_id"])]
-    dodge = {a: (i - (len(present) - 1) / 2) * 0.07 for i, a in enumerate(present)}
+    dodge = {a: (i - (len(present) - 1) / 2) * 0.12 for i, a in enumerate(present)}
     for actor in actors.itertuples():
         held = current[current["actor_id"] == actor.actor_id]
         if held.empty:

@@ -43,6 +43,37 @@ def cmd_schema_docs(args) -> int:
     return 0
 
 
+def resolve_period(text: str, conflict) -> "Period":
+    """`latest` = the newest complete month with events; anything else is parsed strictly."""
+    import datetime as dt
+
+    from .periods import latest_complete, parse_period
+    if text == "latest":
+        return latest_complete("month", conflict.events["date"].max().date(), dt.date.today())
+    return parse_period(text)
+
+
+def shown(path: Path) -> str:
+    try:
+        return str(path.resolve().relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
+
+
+def cmd_render(args) -> int:
+    from .load import load_conflict
+    from .periods import parse_period
+    from .render import parse_formats, render
+    formats = parse_formats(args.format)
+    if args.period != "latest":
+        parse_period(args.period)  # a malformed period is refused before the data is even read
+    conflict = load_conflict(args.data_dir)
+    report = render(args.data_dir, resolve_period(args.period, conflict), out=args.out, formats=formats, conflict=conflict)
+    for fmt in formats:
+        print(shown(report.html if fmt == "html" else report.pdf))
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m parley", description=__doc__)
     parser.add_argument("--version", action="version", version=f"parley {__version__}")
@@ -51,6 +82,13 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("validate", help="check a conflict folder; list every problem as file:line: column: message")
     p.add_argument("data_dir")
     p.set_defaults(run=cmd_validate)
+
+    p = sub.add_parser("render", help="render one briefing: reports/<conflict>/<period>/briefing.html")
+    p.add_argument("data_dir")
+    p.add_argument("--period", required=True, help="YYYY-MM, YYYY-Www, YYYY-MM-DD:YYYY-MM-DD, or latest")
+    p.add_argument("--out", default="reports")
+    p.add_argument("--format", default="html", help="html, pdf or html,pdf")
+    p.set_defaults(run=cmd_render)
 
     p = sub.add_parser("schema-docs", help="print (or write) the data-format reference generated from the schemas")
     p.add_argument("--out")

@@ -109,3 +109,9 @@ def between(cadence: str, first: Period, last: Period) -> list[Period]:
         periods.append(current)
         current = of_cadence(cadence, current.end + dt.timedelta(days=1))
     return periods
+
+
+def latest_complete(cadence: str, last_data_day: dt.date, today: dt.date) -> Period:
+    """The period holding the newest data, unless it has not ended yet: then the one before it."""
+    newest = of_cadence(cadence, min(last_data_day, today))
+    return newest if newest.end < today else newest.previous()
