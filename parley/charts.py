@@ -143,7 +143,7 @@ def timeline(events: pd.DataFrame, actor_names: dict[str, str], start, end, *, l
             y[idx] = lane_index[lane] + (slot - 3) * 0.11
     placed["y"] = y
 
-    fig = go.Figure()
+    fig = go.Figure(_validate=False)
     ranged = placed[placed["end_date"].notna() & (placed["end_date"] > placed["date"])]
     if not ranged.empty:
         xs, ys = [], []
@@ -204,7 +204,7 @@ def stance_map(current: pd.DataFrame, issues: pd.DataFrame, actors: pd.DataFrame
     """Each issue a row on its 0-100 scale; actors as markers sized by salience; the gap shaded."""
     issue_rows = issues[issues["issue_id"].isin(set(current["issue_id"]))].reset_index(drop=True)
     row_of = {issue_id: len(issue_rows) - 1 - i for i, issue_id in enumerate(issue_rows["issue_id"])}
-    fig = go.Figure()
+    fig = go.Figure(_validate=False)
     for issue in issue_rows.itertuples():
         held = current[current["issue_id"] == issue.issue_id]
         y = row_of[issue.issue_id]
@@ -316,7 +316,8 @@ def stance_matrix(current: pd.DataFrame, issues: pd.DataFrame, actors: pd.DataFr
         z.append(z_row)
         text.append(t_row)
         hover.append(h_row)
-    fig = go.Figure(go.Heatmap(
+    fig = go.Figure(_validate=False)
+    fig.add_trace(go.Heatmap(
         z=z, x=["<br>".join(textwrap.wrap(esc(n), 16)) for n in issue_rows["name"]],
         y=[f'<span style="color:{a.color}">■</span> {esc(a.name)}' for a in actor_rows.itertuples()],
         zmin=0, zmax=100, colorscale="RdBu_r", text=text, texttemplate="%{text}", hovertext=hover, hoverinfo="text",
@@ -353,7 +354,7 @@ def activity(events: pd.DataFrame, start, end, *, freq: str = "month", title: st
              source: str = "parley") -> go.Figure:
     """Events per week or month, stacked by category."""
     counts = activity_counts(events, freq, start, end)
-    fig = go.Figure()
+    fig = go.Figure(_validate=False)
     for category in schema.CATEGORIES:
         if category in counts.columns:
             fig.add_trace(go.Bar(x=counts.index, y=counts[category], name=category.replace("_", " "),

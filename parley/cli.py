@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 from . import __version__
-from .errors import ParleyError
+from .errors import ParleyError, UsageError
 
 
 def _summary(conflict) -> str:
@@ -43,14 +43,18 @@ def cmd_schema_docs(args) -> int:
     return 0
 
 
-def resolve_period(text: str, conflict) -> "Period":
-    """`latest` = the newest complete month with events; anything else is parsed strictly."""
+def resolve_period(text: str, data_dir: str, cadence: str = "month"):
+    """`latest` = the newest complete period that holds events; anything else is parsed strictly."""
     import datetime as dt
 
+    from .meta import latest_event_day
     from .periods import latest_complete, parse_period
-    if text == "latest":
-        return latest_complete("month", conflict.events["date"].max().date(), dt.date.today())
-    return parse_period(text)
+    if text != "latest":
+        return parse_period(text)
+    newest = latest_event_day(data_dir)
+    if newest is None:
+        raise UsageError(f"{data_dir}: no dated events, so there is no latest period; give --period")
+    return latest_complete(cadence, newest, dt.date.today())
 
 
 def shown(path: Path) -> str:
@@ -61,14 +65,13 @@ def shown(path: Path) -> str:
 
 
 def cmd_render(args) -> int:
-    from .load import load_conflict
-    from .periods import parse_period
-    from .render import parse_formats, render
+    from .meta import read_conflict_meta
+    from .render import parse_formats, render, start_kernel, NOTEBOOK
     formats = parse_formats(args.format)
-    if args.period != "latest":
-        parse_period(args.period)  # a malformed period is refused before the data is even read
-    conflict = load_conflict(args.data_dir)
-    report = render(args.data_dir, resolve_period(args.period, conflict), out=args.out, formats=formats, conflict=conflict)
+    period = resolve_period(args.period, args.data_dir)  # refused before anything starts
+    meta = read_conflict_meta(args.data_dir)
+    kernel = start_kernel(NOTEBOOK.parent)
+    report = render(args.data_dir, period, out=args.out, formats=formats, meta=meta, kernel=kernel)
     for fmt in formats:
         print(shown(report.html if fmt == "html" else report.pdf))
     return 0
@@ -93,7 +96,27 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("schema-docs", help="print (or write) the data-format reference generated from the schemas")
     p.add_argument("--out")
     p.set_defaults(run=cmd_schema_docs)
+
+    p = sub.add_parser("forecast", help="bargaining-model forecast per issue from the positions in force at a date")
+    p.add_argument("data_dir")
+    p.add_argument("--date", required=True, help="YYYY-MM-DD: use the positions in force on this day")
+    p.add_argument("--format", default="table", help="table (default) or json")
+    p.set_defaults(run=cmd_forecast)
     return parser
+
+
+def cmd_forecast(args) -> int:
+    import json
+
+    from .bargaining import forecast, format_table
+    from .load import load_conflict
+    from .periods import parse_date
+    day = parse_date(args.date, "--date")  # refused before any data is read
+    if args.format not in ("table", "json"):
+        raise UsageError(f"--format {args.format!r} is not one of: table, json")
+    result = forecast(load_conflict(args.data_dir), day)
+    sys.stdout.write(json.dumps(result, indent=2, ensure_ascii=False) + "\n" if args.format == "json" else format_table(result))
+    return 0
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -9,10 +9,8 @@ as one :class:`~parley.errors.DataError`; nothing typed comes out of a folder th
 from __future__ import annotations
 
 import csv
-import datetime as dt
 import io
 import re
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -21,18 +19,9 @@ import pandera.pandas as pa
 
 from . import schema
 from .errors import DataError, Problem
+from .meta import ConflictMeta, decode, read_meta, relative_label
 
 csv.field_size_limit(schema.MAX_CSV_BYTES)
-
-
-@dataclass(frozen=True)
-class ConflictMeta:
-    id: str
-    name: str
-    summary: str
-    start: dt.date
-    default_actors: tuple[str, ...] = ()
-    default_issues: tuple[str, ...] = ()
 
 
 @dataclass
@@ -62,13 +51,6 @@ class Conflict:
 
 # --- reading text tables ----------------------------------------------------------------------
 
-def _relative(path: Path, root: Path) -> str:
-    try:
-        return str(path.relative_to(root.parent))
-    except ValueError:
-        return str(path)
-
-
 def _safe_path(folder: Path, name: str, label: str, problems: list[Problem]) -> Path | None:
     """The file inside the folder, refusing links that lead out of it."""
     path = folder / name
@@ -82,17 +64,6 @@ def _safe_path(folder: Path, name: str, label: str, problems: list[Problem]) -> 
         problems.append(Problem(label, 1, "-", "is not a regular file"))
         return None
     return path
-
-
-def _decode(raw: bytes, label: str, problems: list[Problem]) -> str | None:
-    if raw.startswith(b"\xef\xbb\xbf"):
-        raw = raw[3:]
-    try:
-        return raw.decode("utf-8")
-    except UnicodeDecodeError as err:
-        line = raw[: err.start].count(b"\n") + 1
-        problems.append(Problem(label, line, "-", f"is not UTF-8 (byte 0x{raw[err.start]:02x}); save the file as UTF-8"))
-        return None
 
 
 def _guess_delimiter(header_line: str) -> str | None:
@@ -111,7 +82,7 @@ def read_text_table(path: Path, label: str, table: pa.DataFrameSchema, problems:
     if size == 0:
         problems.append(Problem(label, 1, "-", "is empty (0 bytes); expected a header row: " + ",".join(table.columns)))
         return None
-    text = _decode(path.read_bytes(), label, problems)
+    text = decode(path.read_bytes(), label, problems)
     if text is None:
         return None
     if "\x00" in text:
@@ -213,54 +184,6 @@ def _problems_from_failures(failures: pd.DataFrame, raw: pd.DataFrame, label: st
     return found
 
 
-# --- conflict.toml --------------------------------------------------------------------------
-
-def _toml_line(text: str, key: str) -> int:
-    match = re.search(rf"^\s*{re.escape(key)}\s*=", text, re.MULTILINE)
-    return text[: match.start()].count("\n") + 1 if match else 1
-
-
-def read_meta(path: Path, label: str, problems: list[Problem]) -> ConflictMeta | None:
-    text = _decode(path.read_bytes(), label, problems)
-    if text is None:
-        return None
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as err:
-        match = re.search(r"line (\d+)", str(err))
-        problems.append(Problem(label, int(match.group(1)) if match else 1, "-", f"is not valid TOML ({err})"))
-        return None
-    before = len(problems)
-    for key, (required, kind, _) in schema.CONFLICT_META.items():
-        if required and key not in data:
-            problems.append(Problem(label, 1, key, "required key is missing"))
-    for key in data:
-        if key not in schema.CONFLICT_META:
-            problems.append(Problem(label, _toml_line(text, key), key, "unknown key; expected: " + ", ".join(schema.CONFLICT_META)))
-    conflict_id = data.get("id")
-    if "id" in data and not (isinstance(conflict_id, str) and schema.ID_RE.match(conflict_id)):
-        problems.append(Problem(label, _toml_line(text, "id"), "id", "must be an id: lowercase letters, digits, '_' or '-' (no '/' or '..')"))
-    for key in ("name", "summary"):
-        if key in data and not (isinstance(data[key], str) and data[key].strip()):
-            problems.append(Problem(label, _toml_line(text, key), key, "must be non-empty text"))
-    start = data.get("start")
-    if isinstance(start, str) and schema.is_iso_date(start):
-        start = dt.date.fromisoformat(start)
-    if "start" in data and not (isinstance(start, dt.date) and not isinstance(start, dt.datetime)):
-        problems.append(Problem(label, _toml_line(text, "start"), "start", "must be a real date written YYYY-MM-DD"))
-    lists = {}
-    for key in ("default_actors", "default_issues"):
-        value = data.get(key, [])
-        if not (isinstance(value, list) and all(isinstance(v, str) and schema.ID_RE.match(v) for v in value)):
-            problems.append(Problem(label, _toml_line(text, key), key, "must be a list of ids, e.g. [\"russia\", \"ukraine\"]"))
-            value = []
-        lists[key] = tuple(value)
-    if len(problems) > before:
-        return None
-    return ConflictMeta(id=conflict_id, name=data["name"].strip(), summary=data["summary"].strip(), start=start,
-                        default_actors=lists["default_actors"], default_issues=lists["default_issues"])
-
-
 # --- the conflict -----------------------------------------------------------------------------
 
 def _split_ids(value) -> tuple[str, ...]:
@@ -330,7 +253,7 @@ def load_conflict(folder: str | Path) -> Conflict:
     if not folder.is_dir():
         raise DataError([Problem(str(folder), 1, "-", "is not a conflict folder (no such directory)")])
 
-    meta_label = _relative(folder / "conflict.toml", folder)
+    meta_label = relative_label(folder / "conflict.toml", folder)
     meta = None
     meta_path = _safe_path(folder, "conflict.toml", meta_label, problems)
     if meta_path is None and not (folder / "conflict.toml").exists():
@@ -343,7 +266,7 @@ def load_conflict(folder: str | Path) -> Conflict:
     label_of: dict[str, str] = {}
     files = [meta_path] if meta_path else []
     for spec in schema.CONFLICT_TABLES:
-        label = label_of[spec.file] = _relative(folder / spec.file, folder)
+        label = label_of[spec.file] = relative_label(folder / spec.file, folder)
         path = _safe_path(folder, spec.file, label, problems)
         if path is None:
             if not (folder / spec.file).is_symlink() and not (folder / spec.file).exists():

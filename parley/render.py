@@ -18,13 +18,14 @@ import re
 import shutil
 import subprocess
 import tempfile
+import threading
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
 from . import __version__
-from .errors import ParleyError, RenderError, UsageError
-from .load import Conflict, load_conflict
+from .errors import DataError, ParleyError, RenderError, UsageError
+from .meta import ConflictMeta, conflict_files, read_conflict_meta
 from .periods import Period
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -74,10 +75,10 @@ def _package_digest() -> str:
     return digest.hexdigest()
 
 
-def inputs_digest(conflict: Conflict, period: Period, notebook: Path = NOTEBOOK) -> str:
+def inputs_digest(data_dir: Path, period: Period, notebook: Path = NOTEBOOK) -> str:
     """Hash of everything a briefing is made from: data files, notebook, parley version and code."""
     digest = hashlib.sha256()
-    for path in sorted(conflict.files, key=lambda p: p.name):
+    for path in sorted(conflict_files(data_dir), key=lambda p: p.name):
         digest.update(path.name.encode())
         digest.update(path.read_bytes())
     digest.update(notebook.read_bytes())
@@ -136,35 +137,85 @@ def _clean_stale_temporaries(folder: Path) -> None:
 
 # --- steps -------------------------------------------------------------------------------------
 
-def execute(notebook: Path, parameters: dict, output: Path) -> None:
-    import papermill
-    from papermill.exceptions import PapermillExecutionError
+# Imports the briefing notebook needs; the kernel loads them while this process imports papermill.
+WARM_UP = "import parley.briefing, parley.notebook, parley.load\nparley.schema.EVENTS"
 
+
+def start_kernel(cwd: Path):
+    """Launch the kernel first and let it import parley in the background.
+
+    The kernel boots and imports on the other core while this process imports papermill
+    (seconds, mostly nbformat's jsonschema); execute() waits for the warm-up before running.
+    Warm-up runs silently: no execution count, no output, nothing in the notebook changes.
+    """
+    from jupyter_client.manager import KernelManager
+
+    manager = KernelManager(kernel_name=KERNEL)
+    manager.start_kernel(cwd=str(cwd), env={**os.environ, "PYDEVD_DISABLE_FILE_VALIDATION": "1"})
+
+    def warm_up():
+        client = manager.blocking_client()
+        client.start_channels()
+        try:
+            client.wait_for_ready(timeout=60)
+            client.execute_interactive(WARM_UP, silent=True, store_history=False, timeout=60, output_hook=lambda msg: None)
+        except Exception:  # noqa: BLE001 - warm-up is an optimisation; the real run reports real errors
+            pass
+        finally:
+            client.stop_channels()
+
+    manager.parley_warm_up = threading.Thread(target=warm_up, daemon=True)
+    manager.parley_warm_up.start()
+    return manager
+
+
+def execute(notebook: Path, parameters: dict, output: Path, kernel=None) -> None:
+    """papermill runs the notebook; a data error raised inside it comes back as DataError text."""
+    manager = kernel or start_kernel(notebook.parent)
     try:
+        import papermill
+        from papermill.exceptions import PapermillExecutionError
+
+        if getattr(manager, "parley_warm_up", None) is not None:
+            manager.parley_warm_up.join()
+
         papermill.execute_notebook(str(notebook), str(output), parameters=parameters, cwd=str(notebook.parent),
-                                   kernel_name=KERNEL, progress_bar=False, log_output=False,
-                                   execution_timeout=EXECUTION_TIMEOUT, report_mode=True)
+                                   kernel_name=KERNEL, km=manager, progress_bar=False, log_output=False,
+                                   execution_timeout=EXECUTION_TIMEOUT, report_mode=True,
+                                   request_save_on_cell_execute=False)
     except PapermillExecutionError as err:
+        if err.ename == "DataError":
+            raise RenderError(err.evalue) from None
         raise RenderError(f"the briefing notebook failed in cell {err.exec_count}: {err.ename}: {err.evalue}") from None
+    finally:
+        manager.shutdown_kernel(now=True)
+
+
+def _output_html(output: dict) -> str:
+    """One notebook output as HTML: parley's HTML as is, anything else as escaped text; stderr is dropped."""
+    kind = output.get("output_type")
+    if kind == "stream":
+        return "" if output.get("name") == "stderr" else f"<pre>{html.escape(''.join(output.get('text', '')))}</pre>"
+    if kind == "error":
+        raise RenderError(f"the executed notebook holds an error: {output.get('ename')}: {output.get('evalue')}")
+    data = output.get("data", {})
+    if "text/html" in data:
+        value = data["text/html"]
+        return "".join(value) if isinstance(value, list) else value
+    if "image/png" in data:
+        return f'<img alt="figure" src="data:image/png;base64,{"".join(data["image/png"]).strip()}">'
+    if "text/plain" in data:
+        return f"<pre>{html.escape(''.join(data['text/plain']))}</pre>"
+    return ""
 
 
 def to_html(executed: Path, title: str) -> str:
-    """The executed notebook as one offline HTML page: inputs hidden, plotly.js inlined once."""
-    import nbformat
-    from nbconvert import HTMLExporter
-    from nbconvert.preprocessors import TagRemovePreprocessor
-
-    nb = nbformat.read(executed, as_version=4)
-    nb.cells = [c for c in nb.cells if c.cell_type == "code"]  # the notebook's own prose is for editors
-    for cell in nb.cells:
-        cell.metadata.pop("papermill", None)
-        cell.metadata.pop("execution", None)
-    nb.metadata = {"language_info": {"name": "python"}}
-    exporter = HTMLExporter(template_name="basic", exclude_input=True, exclude_input_prompt=True,
-                            exclude_output_prompt=True, exclude_markdown=True)
-    exporter.register_preprocessor(TagRemovePreprocessor(remove_cell_tags={"parameters", "injected-parameters"}), enabled=True)
-    body, _ = exporter.from_notebook_node(nb)
-    body = re.sub(r'\s(?:id|data-jp-[a-z-]+)="cell-id=[^"]*"', "", body)
+    """The executed notebook as one offline HTML page: code cells' outputs only, plotly.js inlined once."""
+    cells = json.loads(executed.read_text(encoding="utf-8"))["cells"]
+    body = "\n".join(
+        f'<section class="parley-cell">{"".join(_output_html(o) for o in cell.get("outputs", []))}</section>'
+        for cell in cells if cell.get("cell_type") == "code" and cell.get("outputs")
+    )
     assets = resources.files("parley")
     plotly_js = (assets / "vendor" / PLOTLY_JS).read_text(encoding="utf-8")
     css = (assets / "templates" / "briefing.css").read_text(encoding="utf-8")
@@ -208,53 +259,63 @@ def to_pdf(html_path: Path, pdf_path: Path) -> None:
 # --- the whole render --------------------------------------------------------------------------
 
 def render(data_dir: str | Path, period: Period, out: str | Path = "reports", formats=("html",),
-           notebook: Path = NOTEBOOK, conflict: Conflict | None = None, extra: dict | None = None) -> Report:
-    """Render one briefing; on any failure the previous report stays as it was."""
-    conflict = conflict or load_conflict(data_dir)  # validation happens before papermill starts
-    out = Path(out)
-    folder = report_folder(out, conflict.meta.id, period)
-    folder.mkdir(parents=True, exist_ok=True)
-    parameters = {"data_dir": str(Path(data_dir).resolve()), "period_start": f"{period.start:%Y-%m-%d}",
+           notebook: Path = NOTEBOOK, meta: ConflictMeta | None = None, kernel=None) -> Report:
+    """Render one briefing; on any failure the previous report stays as it was.
+
+    Arguments, paths and conflict.toml are checked here before papermill starts; the tables are
+    validated inside the notebook (``Briefing.open``), whose DataError fails the render.
+    """
+    data_dir = Path(data_dir)
+    meta = meta or read_conflict_meta(data_dir)
+    folder = report_folder(Path(out), meta.id, period)
+    kernel = kernel or start_kernel(notebook.parent)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as err:
+        kernel.shutdown_kernel(now=True)
+        raise RenderError(f"cannot create {folder}: {err.strerror}") from None
+    parameters = {"data_dir": str(data_dir.resolve()), "period_start": f"{period.start:%Y-%m-%d}",
                   "period_end": f"{period.end:%Y-%m-%d}", "period": period.label if period.kind != "range" else "",
                   "actors": [], "issues": []}
-    with locked(folder / ".lock"):
-        _clean_stale_temporaries(folder)
-        digest = inputs_digest(conflict, period, notebook)
-        with tempfile.TemporaryDirectory(prefix=".render-", dir=folder) as work:
-            work = Path(work)
-            executed = work / "briefing.ipynb"
-            try:
-                execute(notebook, parameters, executed)
-            except RenderError:
-                if executed.exists():
-                    shutil.copyfile(executed, folder / "briefing.failed.ipynb")
-                raise
-            title = f"{conflict.meta.name}: briefing for {period.title()}"
-            page = to_html(executed, title)
-            staged_html = work / "briefing.html"
-            staged_html.write_text(page, encoding="utf-8")
-            pdf = None
-            if "pdf" in formats:
-                pdf = work / "briefing.pdf"
-                to_pdf(staged_html, pdf)
-            trend = _trend_from(executed)
-            manifest = {"conflict": conflict.meta.id, "conflict_name": conflict.meta.name, "period": period.label,
-                        "kind": period.kind, "start": f"{period.start:%Y-%m-%d}", "end": f"{period.end:%Y-%m-%d}",
-                        "title": title, "trend": trend, "inputs": digest, "parley": __version__,
-                        "formats": list(formats), **(extra or {})}
-            write_atomic(folder / "briefing.ipynb", executed.read_bytes())
-            if pdf is not None:
-                write_atomic(folder / "briefing.pdf", pdf.read_bytes())
-            if "html" in formats:
-                write_atomic(folder / "briefing.html", page.encode("utf-8"))
-            write_atomic(folder / MANIFEST, json.dumps(manifest, indent=2, sort_keys=True).encode("utf-8"))
-        (folder / "briefing.failed.ipynb").unlink(missing_ok=True)
+    try:
+        with locked(folder / ".lock"):
+            _clean_stale_temporaries(folder)
+            digest = inputs_digest(data_dir, period, notebook)
+            with tempfile.TemporaryDirectory(prefix=".render-", dir=folder) as work:
+                work = Path(work)
+                executed = work / "briefing.ipynb"
+                try:
+                    execute(notebook, parameters, executed, kernel)
+                except RenderError:
+                    if executed.exists():
+                        shutil.copyfile(executed, folder / "briefing.failed.ipynb")
+                    raise
+                title = f"{meta.name}: briefing for {period.title()}"
+                page = to_html(executed, title)
+                staged_html = work / "briefing.html"
+                staged_html.write_text(page, encoding="utf-8")
+                pdf = None
+                if "pdf" in formats:
+                    pdf = work / "briefing.pdf"
+                    to_pdf(staged_html, pdf)
+                manifest = {"conflict": meta.id, "conflict_name": meta.name, "period": period.label,
+                            "kind": period.kind, "start": f"{period.start:%Y-%m-%d}", "end": f"{period.end:%Y-%m-%d}",
+                            "title": title, "trend": _trend_from(page), "inputs": digest, "parley": __version__,
+                            "formats": list(formats)}
+                write_atomic(folder / "briefing.ipynb", executed.read_bytes())
+                if pdf is not None:
+                    write_atomic(folder / "briefing.pdf", pdf.read_bytes())
+                if "html" in formats:
+                    write_atomic(folder / "briefing.html", page.encode("utf-8"))
+                write_atomic(folder / MANIFEST, json.dumps(manifest, indent=2, sort_keys=True).encode("utf-8"))
+            (folder / "briefing.failed.ipynb").unlink(missing_ok=True)
+    except OSError as err:
+        raise RenderError(f"could not write the report in {folder}: {err.strerror or err}; the previous report was kept") from None
     return Report(folder, folder / "briefing.html", folder / "briefing.ipynb",
                   folder / "briefing.pdf" if pdf is not None else None, manifest)
 
 
-def _trend_from(executed: Path) -> str:
-    """The overall trend the notebook computed, read from its output (no second computation)."""
-    text = executed.read_text(encoding="utf-8")
-    match = re.search(r'data-overall-trend=\\"(\w+)\\"', text)
+def _trend_from(page: str) -> str:
+    """The overall trend the notebook computed, read from the page (no second computation)."""
+    match = re.search(r'data-overall-trend="(\w+)"', page)
     return match.group(1) if match else "unknown"

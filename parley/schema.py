@@ -12,7 +12,17 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
-import pandera.pandas as pa
+import sys
+
+pa = None  # pandera, imported on first use of a table schema: light modules need only the constants
+
+
+def _pandera():
+    global pa
+    if pa is None:
+        import pandera.pandas as pandera_pandas
+        pa = pandera_pandas
+    return pa
 
 ID_PATTERN = r"^[a-z0-9][a-z0-9_\-]{0,63}$"
 ID_RE = re.compile(ID_PATTERN)
@@ -109,83 +119,99 @@ def text(description: str, *, required: bool = True, title: str | None = None) -
 
 # --- tables ---------------------------------------------------------------------------------
 
-ACTORS = pa.DataFrameSchema(
-    {
-        "actor_id": pa.Column(str, id_value(), unique=True, description="Stable id used by events and positions, e.g. `russia`."),
-        "name": text("Display name."),
-        "kind": pa.Column(str, one_of(ACTOR_KINDS), description="One of: " + ", ".join(ACTOR_KINDS) + "."),
-        "color": pa.Column(str, pa.Check.str_matches(HEX_COLOR_RE.pattern, error="must be a hex colour like #1f77b4"),
-                           description="Hex colour used for this actor in every chart, e.g. `#1f77b4`."),
-        "capability": pa.Column(float, score(), coerce=True, nullable=True,
-                                description="Relative clout 0-100 (weights the bargaining model); empty = no confirmed figure, left out of the model."),
-        "source": text("Where the actor's capability figure comes from (outlet or document and date)."),
-        "source_url": pa.Column(str, http_url(), nullable=True, description="Address of that source (http or https only); optional."),
-    },
-    name="actors", strict=True, ordered=False,
-)
+TABLE_NAMES = ("ACTORS", "ISSUES", "EVENTS", "POSITIONS", "WAR_OUTCOMES_SCHEMA")
 
-ISSUES = pa.DataFrameSchema(
-    {
-        "issue_id": pa.Column(str, id_value(), unique=True, description="Stable id, e.g. `territory`."),
-        "name": text("Display name."),
-        "scale_low": text("What position 0 means, in words."),
-        "scale_high": text("What position 100 means, in words."),
-        "description": text("What the issue covers.", required=False),
-    },
-    name="issues", strict=True, ordered=False,
-)
 
-EVENTS = pa.DataFrameSchema(
-    {
-        "event_id": pa.Column(str, id_value(), unique=True, description="Unique id, e.g. `2025-05-16-istanbul-talks`."),
-        "date": pa.Column(str, iso_date(), description="First day, YYYY-MM-DD (any year: 1950 works as well as 2025)."),
-        "end_date": pa.Column(str, iso_date(), nullable=True, description="Last day of a ranged event; empty for one-day events; not before `date`."),
-        "date_precision": pa.Column(str, one_of(DATE_PRECISIONS), description="How exactly `date` is known: " + ", ".join(DATE_PRECISIONS) + "."),
-        "category": pa.Column(str, one_of(CATEGORIES), description="One of: " + ", ".join(CATEGORIES) + "."),
-        "title": text("Short headline (shown on the timeline)."),
-        "description": text("One or two sentences of checked facts.", required=False),
-        "actors": pa.Column(str, id_list(), description="`;`-separated actor ids; each must be in actors.csv."),
-        "issues": pa.Column(str, id_list(), nullable=True, description="`;`-separated issue ids (may be empty); each must be in issues.csv."),
-        "location": text("Place, if any.", required=False),
-        "importance": pa.Column(int, pa.Check.isin([1, 2, 3], error="must be 1, 2 or 3"), coerce=True,
-                                description="1 minor, 2 significant, 3 milestone (annotated on the timeline)."),
-        "source": text("Outlet or document and its date, e.g. `Reuters, 2025-05-16`."),
-        "source_url": pa.Column(str, http_url(), nullable=True, description="Address of the source (http or https only); optional."),
-    },
-    name="events", strict=True, ordered=False,
-)
+def _declare_tables() -> dict:
+    """The table schemas. Built on first access (module __getattr__) so constants stay cheap to import."""
+    _pandera()
+    ACTORS = pa.DataFrameSchema(
+        {
+            "actor_id": pa.Column(str, id_value(), unique=True, description="Stable id used by events and positions, e.g. `russia`."),
+            "name": text("Display name."),
+            "kind": pa.Column(str, one_of(ACTOR_KINDS), description="One of: " + ", ".join(ACTOR_KINDS) + "."),
+            "color": pa.Column(str, pa.Check.str_matches(HEX_COLOR_RE.pattern, error="must be a hex colour like #1f77b4"),
+                               description="Hex colour used for this actor in every chart, e.g. `#1f77b4`."),
+            "capability": pa.Column(float, score(), coerce=True, nullable=True,
+                                    description="Relative clout 0-100 (weights the bargaining model); empty = no confirmed figure, left out of the model."),
+            "source": text("Where the actor's capability figure comes from (outlet or document and date)."),
+            "source_url": pa.Column(str, http_url(), nullable=True, description="Address of that source (http or https only); optional."),
+        },
+        name="actors", strict=True, ordered=False,
+    )
 
-POSITIONS = pa.DataFrameSchema(
-    {
-        "actor_id": pa.Column(str, id_value(), description="Actor holding the position; must be in actors.csv."),
-        "issue_id": pa.Column(str, id_value(), description="Issue; must be in issues.csv."),
-        "date": pa.Column(str, iso_date(), description="From this date on the position holds, until the actor's next row on the issue."),
-        "position": pa.Column(float, score(), coerce=True, description="0-100 on the issue's scale (scale_low = 0, scale_high = 100)."),
-        "salience": pa.Column(float, score(), coerce=True, description="0-100: how much the issue matters to the actor."),
-        "statement": text("Short quote or faithful paraphrase that anchors the coding."),
-        "source": text("Outlet or document and its date."),
-        "source_url": pa.Column(str, http_url(), nullable=True, description="Address of the source (http or https only); optional."),
-    },
-    name="positions", strict=True, ordered=False,
-)
+    ISSUES = pa.DataFrameSchema(
+        {
+            "issue_id": pa.Column(str, id_value(), unique=True, description="Stable id, e.g. `territory`."),
+            "name": text("Display name."),
+            "scale_low": text("What position 0 means, in words."),
+            "scale_high": text("What position 100 means, in words."),
+            "description": text("What the issue covers.", required=False),
+        },
+        name="issues", strict=True, ordered=False,
+    )
 
-WAR_OUTCOMES_SCHEMA = pa.DataFrameSchema(
-    {
-        "war_id": pa.Column(str, id_value(), unique=True, description="Unique id, e.g. `korea-1950`."),
-        "name": text("Common name of the war."),
-        "kind": pa.Column(str, one_of(WAR_KINDS), description="One of: " + ", ".join(WAR_KINDS) + "."),
-        "region": pa.Column(str, one_of(WAR_REGIONS), description="One of: " + ", ".join(WAR_REGIONS) + "."),
-        "start": pa.Column(str, iso_date(), description="Start of the fighting, YYYY-MM-DD."),
-        "end": pa.Column(str, iso_date(), nullable=True, description="When the outcome took effect; empty while ongoing."),
-        "outcome": pa.Column(str, one_of(WAR_OUTCOMES), description="UCDP Conflict Termination scheme plus ongoing: " + ", ".join(WAR_OUTCOMES) + "."),
-        "peace_treaty": pa.Column(str, one_of(YES_NO), description="`yes` if a final peace treaty or comprehensive agreement was signed (even later)."),
-        "parties": text("`;`-separated main parties (plain names)."),
-        "note": text("One sentence with the checked key fact.", required=False),
-        "source": text("Outlet or document and its date."),
-        "source_url": pa.Column(str, http_url(), nullable=True, description="Address of the source (http or https only)."),
-    },
-    name="war_outcomes", strict=True, ordered=False,
-)
+    EVENTS = pa.DataFrameSchema(
+        {
+            "event_id": pa.Column(str, id_value(), unique=True, description="Unique id, e.g. `2025-05-16-istanbul-talks`."),
+            "date": pa.Column(str, iso_date(), description="First day, YYYY-MM-DD (any year: 1950 works as well as 2025)."),
+            "end_date": pa.Column(str, iso_date(), nullable=True, description="Last day of a ranged event; empty for one-day events; not before `date`."),
+            "date_precision": pa.Column(str, one_of(DATE_PRECISIONS), description="How exactly `date` is known: " + ", ".join(DATE_PRECISIONS) + "."),
+            "category": pa.Column(str, one_of(CATEGORIES), description="One of: " + ", ".join(CATEGORIES) + "."),
+            "title": text("Short headline (shown on the timeline)."),
+            "description": text("One or two sentences of checked facts.", required=False),
+            "actors": pa.Column(str, id_list(), description="`;`-separated actor ids; each must be in actors.csv."),
+            "issues": pa.Column(str, id_list(), nullable=True, description="`;`-separated issue ids (may be empty); each must be in issues.csv."),
+            "location": text("Place, if any.", required=False),
+            "importance": pa.Column(int, pa.Check.isin([1, 2, 3], error="must be 1, 2 or 3"), coerce=True,
+                                    description="1 minor, 2 significant, 3 milestone (annotated on the timeline)."),
+            "source": text("Outlet or document and its date, e.g. `Reuters, 2025-05-16`."),
+            "source_url": pa.Column(str, http_url(), nullable=True, description="Address of the source (http or https only); optional."),
+        },
+        name="events", strict=True, ordered=False,
+    )
+
+    POSITIONS = pa.DataFrameSchema(
+        {
+            "actor_id": pa.Column(str, id_value(), description="Actor holding the position; must be in actors.csv."),
+            "issue_id": pa.Column(str, id_value(), description="Issue; must be in issues.csv."),
+            "date": pa.Column(str, iso_date(), description="From this date on the position holds, until the actor's next row on the issue."),
+            "position": pa.Column(float, score(), coerce=True, description="0-100 on the issue's scale (scale_low = 0, scale_high = 100)."),
+            "salience": pa.Column(float, score(), coerce=True, description="0-100: how much the issue matters to the actor."),
+            "statement": text("Short quote or faithful paraphrase that anchors the coding."),
+            "source": text("Outlet or document and its date."),
+            "source_url": pa.Column(str, http_url(), nullable=True, description="Address of the source (http or https only); optional."),
+        },
+        name="positions", strict=True, ordered=False,
+    )
+
+    WAR_OUTCOMES_SCHEMA = pa.DataFrameSchema(
+        {
+            "war_id": pa.Column(str, id_value(), unique=True, description="Unique id, e.g. `korea-1950`."),
+            "name": text("Common name of the war."),
+            "kind": pa.Column(str, one_of(WAR_KINDS), description="One of: " + ", ".join(WAR_KINDS) + "."),
+            "region": pa.Column(str, one_of(WAR_REGIONS), description="One of: " + ", ".join(WAR_REGIONS) + "."),
+            "start": pa.Column(str, iso_date(), description="Start of the fighting, YYYY-MM-DD."),
+            "end": pa.Column(str, iso_date(), nullable=True, description="When the outcome took effect; empty while ongoing."),
+            "outcome": pa.Column(str, one_of(WAR_OUTCOMES), description="UCDP Conflict Termination scheme plus ongoing: " + ", ".join(WAR_OUTCOMES) + "."),
+            "peace_treaty": pa.Column(str, one_of(YES_NO), description="`yes` if a final peace treaty or comprehensive agreement was signed (even later)."),
+            "parties": text("`;`-separated main parties (plain names)."),
+            "note": text("One sentence with the checked key fact.", required=False),
+            "source": text("Outlet or document and its date."),
+            "source_url": pa.Column(str, http_url(), nullable=True, description="Address of the source (http or https only)."),
+        },
+        name="war_outcomes", strict=True, ordered=False,
+    )
+    return {"ACTORS": ACTORS, "ISSUES": ISSUES, "EVENTS": EVENTS, "POSITIONS": POSITIONS,
+            "WAR_OUTCOMES_SCHEMA": WAR_OUTCOMES_SCHEMA}
+
+
+def __getattr__(name: str):
+    if name in TABLE_NAMES:
+        tables = _declare_tables()
+        globals().update(tables)
+        return tables[name]
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 @dataclass(frozen=True)
@@ -193,16 +219,20 @@ class TableSpec:
     """A file of a conflict folder and the schema it must meet."""
 
     file: str
-    schema: pa.DataFrameSchema
+    schema_name: str
     purpose: str
     required: bool = True
 
+    @property
+    def schema(self):
+        return getattr(sys.modules[__name__], self.schema_name)
+
 
 CONFLICT_TABLES = (
-    TableSpec("actors.csv", ACTORS, "Who takes part: states, blocs, organisations, armed groups, persons."),
-    TableSpec("issues.csv", ISSUES, "What is bargained over; each issue a 0-100 continuum."),
-    TableSpec("events.csv", EVENTS, "Dated events, every row with its source."),
-    TableSpec("positions.csv", POSITIONS, "Each actor's stated position on each issue over time, every row with its source."),
+    TableSpec("actors.csv", "ACTORS", "Who takes part: states, blocs, organisations, armed groups, persons."),
+    TableSpec("issues.csv", "ISSUES", "What is bargained over; each issue a 0-100 continuum."),
+    TableSpec("events.csv", "EVENTS", "Dated events, every row with its source."),
+    TableSpec("positions.csv", "POSITIONS", "Each actor's stated position on each issue over time, every row with its source."),
 )
 
 # conflict.toml: key -> (required, type name, description)
@@ -262,7 +292,7 @@ def markdown_docs() -> str:
     ]
     for key, (required, kind, description) in CONFLICT_META.items():
         out.append(f"| `{key}` | {'yes' if required else 'no'} | {kind} | {description} |")
-    for spec in CONFLICT_TABLES + (TableSpec("data/reference/war_outcomes.csv", WAR_OUTCOMES_SCHEMA,
+    for spec in CONFLICT_TABLES + (TableSpec("data/reference/war_outcomes.csv", "WAR_OUTCOMES_SCHEMA",
                                              "How comparable wars ended (reference table, not part of a conflict folder)."),):
         out += ["", f"## {spec.file}", "", spec.purpose, "", "| column | required | type | meaning |", "|---|---|---|---|"]
         for name, column in spec.schema.columns.items():

@@ -1,0 +1,383 @@
+"""parley.bargaining (and the Prospects section built on it): hand-computable cases first."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from parley import bargaining as b
+from parley import cli, prospects
+from parley.briefing import Briefing
+from parley.load import load_conflict
+
+ROOT = Path(__file__).resolve().parent.parent
+RUSSIA_UKRAINE = ROOT / "data" / "russia-ukraine"
+KOREA = ROOT / "tests" / "fixtures" / "korea-1950"
+DAY = "2025-05-31"
+
+
+def frame(*rows) -> pd.DataFrame:
+    """Actors of one issue: (actor_id, position, salience, capability)."""
+    return pd.DataFrame(rows, columns=["actor_id", "position", "salience", "capability"]).astype(
+        {"position": float, "salience": float, "capability": float})
+
+
+def positions_by_round(sim: b.Simulation) -> pd.DataFrame:
+    return sim.paths.pivot(index="actor_id", columns="round", values="position")
+
+
+# --- weighted centre ----------------------------------------------------------------------------
+
+def test_weighted_mean_and_median_by_hand():
+    f = frame(("a", 0, 100, 30), ("b", 60, 100, 10), ("c", 100, 100, 20))  # weights 3000, 1000, 2000
+    assert b.weighted_mean(f) == pytest.approx((60 * 1000 + 100 * 2000) / 6000)
+    assert b.weighted_median(f) == 0  # cumulative weight at 0 is 3000, exactly half of 6000: the lowest such position
+
+
+def test_median_is_not_the_mean():
+    f = frame(("a", 0, 100, 10), ("b", 10, 100, 10), ("c", 100, 100, 10))
+    assert b.weighted_median(f) == 10
+    assert b.weighted_mean(f) == pytest.approx(110 / 3)
+
+
+def test_moving_a_far_actor_further_out_does_not_move_the_median():
+    near = frame(("a", 10, 80, 40), ("b", 40, 80, 40), ("c", 60, 80, 40), ("d", 70, 50, 10))
+    far = near.assign(position=near["position"].where(near["actor_id"] != "d", 100.0))
+    assert b.weighted_median(far) == b.weighted_median(near) == 40
+    assert b.weighted_mean(far) > b.weighted_mean(near)  # the mean does move: that is the difference
+
+
+def test_empty_and_weightless_issues_have_no_centre():
+    assert b.weighted_mean(frame()) is None and b.weighted_median(frame()) is None
+    nobody = frame(("a", 10, 0, 50), ("b", 90, 80, 0))
+    assert b.weighted_mean(nobody) is None and b.weighted_median(nobody) is None
+    assert b.simulate(nobody).forecast is None
+
+
+def test_inputs_leave_out_actors_without_capability(tmp_path):
+    folder = tmp_path / "russia-ukraine"
+    shutil.copytree(RUSSIA_UKRAINE, folder)
+    with open(folder / "positions.csv", "a", encoding="utf-8") as out:
+        out.write("nato,territory,2025-01-01,0,90,Test row for a NATO position,Test source 2025-01-01,\n")
+    conflict = load_conflict(folder)
+    data = b.inputs_at(conflict, DAY)
+    assert "nato" in set(conflict.positions["actor_id"])
+    assert "nato" not in set(data["actor_id"]) and "nato" in b.left_out(conflict)
+    assert list(data.columns) == b.INPUT_COLUMNS and data["capability"].notna().all()
+    # the in-force rule: Ukraine's territory position of 2025-08-09 is not yet in force on 31 May
+    ukraine = data[(data["actor_id"] == "ukraine") & (data["issue_id"] == "territory")]
+    assert ukraine["position"].tolist() == [15.0]
+
+
+# --- the expected-utility model, piece by piece -------------------------------------------------
+
+def test_win_probability_is_the_share_of_weighted_votes():
+    x, w = np.array([0.0, 100.0]), np.array([2.0, 1.0])
+    assert b.win_probability(0, 1, x, w) == pytest.approx(2 / 3)
+    assert b.win_probability(0, 1, x, w) + b.win_probability(1, 0, x, w) == pytest.approx(1)
+    # a third voter at 30 prefers 0 over 100 by 40 points: (100 + 40) / (100 + 100 + 40)
+    x3, w3 = np.array([0.0, 100.0, 30.0]), np.ones(3)
+    assert b.win_probability(0, 1, x3, w3) == pytest.approx(140 / 240)
+
+
+def test_expected_utility_risk_neutral_closed_form():
+    # with r = 1: U_s = 2d, U_f = -2d, U_sq = 0, so EU = 2d [s_j (2P - 1) + 1 - s_j]
+    x, w, s = np.array([0.0, 50.0, 100.0]), np.array([3.0, 1.0, 2.0]), np.array([0.4, 0.7, 0.9])
+    p = b.win_probability(0, 2, x, w)
+    assert b.expected_utility(0, 2, x, w, s, 1.0, 100.0) == pytest.approx(2 * 1.0 * (0.9 * (2 * p - 1) + 1 - 0.9))
+    assert b.expected_utility(0, 1, np.array([5.0, 5.0, 9.0]), w, s, 1.0, 100.0) == 0.0  # same position: no contest
+
+
+@pytest.mark.parametrize("eu_ij, eu_ji, kind", [
+    (0.5, 0.2, "confrontation"),    # both gain, i more: i expects to win
+    (0.2, 0.5, None),               # both gain, j more: i expects to lose, makes no offer
+    (0.5, 0.5, None),               # a tie is no win
+    (0.5, -0.1, "compromise"),      # i gains more than j loses
+    (0.1, -0.5, "capitulation"),    # j would lose more than i gains
+    (0.3, -0.3, "capitulation"),    # equal: j gives in (the boundary belongs to capitulation)
+    (0.5, 0.0, None),               # j indifferent: a compromise of size 0
+    (-0.1, -0.5, None),             # i gains nothing
+    (0.0, -0.5, None),
+])
+def test_classify_every_branch(eu_ij, eu_ji, kind):
+    assert b.classify(eu_ij, eu_ji) == kind
+
+
+def test_offer_positions():
+    assert b.offer_position("confrontation", 10, 90, 0.5, 0.2) == 10
+    assert b.offer_position("capitulation", 10, 90, 0.1, -0.5) == 10
+    assert b.offer_position("compromise", 10, 90, 0.5, -0.1) == pytest.approx(90 - 80 * 0.2)
+
+
+# --- the simulation on small cases --------------------------------------------------------------
+
+def test_one_actor_keeps_its_position():
+    sim = b.simulate(frame(("solo", 37, 60, 20)))
+    assert sim.forecast == 37 and sim.rounds == 0 and sim.offers.empty
+    assert sim.paths["position"].tolist() == [37]
+
+
+def test_two_actors_weak_side_capitulates_by_hand():
+    # a: weight 100*100 = 10000 at 0; b: 10*50 = 500 at 100. P_a = 10000/10500 = 20/21.
+    # Security: a is safest where it stands (R = -1, r = 2); b most exposed (R = 1, r = 0.5).
+    # Seen by a (r = 2, d = 1): U_s = 2, U_f = -2, U_sq = 1.
+    #   EU_ab = 0.5 (20/21*2 - 1/21*2) + 0.5*2 - 1 = 19/21;  EU_ba = 1 (1/21*2 - 20/21*2) - 1 = -59/21
+    # so a gains less than b would lose: capitulation, b moves to 0.
+    f = frame(("a", 0, 100, 100), ("b", 100, 50, 10))
+    x, w, s = np.array([0.0, 100.0]), np.array([10000.0, 500.0]), np.array([1.0, 0.5])
+    assert b.risk_exponents(x, w, s, 100.0).tolist() == pytest.approx([2.0, 0.5])
+    sim = b.simulate(f)
+    assert sim.offers[["from_actor", "to_actor", "kind"]].values.tolist() == [["a", "b", "capitulation"]]
+    assert sim.offers["eu_from"].iloc[0] == pytest.approx(19 / 21)
+    assert sim.offers["eu_to"].iloc[0] == pytest.approx(-59 / 21)
+    assert positions_by_round(sim).loc["b"].tolist() == [100, 0]
+    assert sim.forecast == 0
+
+
+def test_two_symmetric_actors_stay_put():
+    sim = b.simulate(frame(("a", 20, 50, 50), ("b", 80, 50, 50)))
+    assert sim.offers.empty
+    assert positions_by_round(sim).loc[["a", "b"], sim.rounds].tolist() == [20, 80]
+    f = frame(("a", 20, 50, 50), ("b", 80, 50, 50))
+    assert b.weighted_mean(f) == 50 and b.weighted_median(f) == 20 == sim.forecast  # tie at half: the lower
+
+
+def test_three_symmetric_actors_confrontation_to_the_centre():
+    sim = b.simulate(frame(("a", 0, 50, 50), ("b", 50, 50, 50), ("c", 100, 50, 50)))
+    assert set(sim.offers["kind"]) == {"confrontation"}
+    assert sorted(sim.offers["to_actor"]) == ["a", "c"] and set(sim.offers["from_actor"]) == {"b"}
+    assert positions_by_round(sim)[1].tolist() == [50, 50, 50]
+    assert sim.forecast == 50
+
+
+def test_symmetric_compromise_moves_both_sides_part_way():
+    sim = b.simulate(frame(("a", 0, 50, 50), ("b", 100, 50, 50), ("c", 50, 80, 50)))
+    offers = sim.offers.set_index("to_actor")
+    assert set(offers["kind"]) == {"compromise"}
+    fraction = abs(offers.at["a", "eu_to"] / offers.at["a", "eu_from"])
+    assert 0 < fraction < 1
+    after = positions_by_round(sim)[1]
+    assert after["a"] == pytest.approx(50 * fraction)
+    assert after["a"] + after["b"] == pytest.approx(100)  # symmetric
+    assert sim.forecast == 50
+
+
+def test_the_least_move_wins_when_offers_compete():
+    # a is offered capitulation to b's 100 and a compromise toward c: it takes the compromise
+    sim = b.simulate(frame(("a", 0, 50, 10), ("b", 100, 100, 50), ("c", 25, 80, 50)))
+    to_a = sim.offers[sim.offers["to_actor"] == "a"].set_index("kind")["position"]
+    assert {"capitulation", "compromise"} <= set(to_a.index)
+    assert positions_by_round(sim).at["a", 1] == pytest.approx(to_a["compromise"]) != to_a["capitulation"]
+
+
+def test_zero_salience_actor_has_no_influence():
+    base = frame(("a", 0, 50, 50), ("b", 100, 50, 50), ("c", 50, 80, 50))
+    with_ghost = pd.concat([base, frame(("ghost", 100, 0, 100))], ignore_index=True)
+    sim, ghost = b.simulate(base), b.simulate(with_ghost)
+    assert ghost.forecast == sim.forecast
+    assert b.weighted_mean(with_ghost) == b.weighted_mean(base)
+    assert b.weighted_median(with_ghost) == b.weighted_median(base)
+    pd.testing.assert_frame_equal(positions_by_round(ghost).drop(index="ghost"), positions_by_round(sim))
+    assert set(positions_by_round(ghost).loc["ghost"]) == {100}
+    assert "ghost" not in set(ghost.offers["from_actor"]) | set(ghost.offers["to_actor"])
+
+
+def test_scaling_every_capability_changes_nothing():
+    data = b.inputs_at(load_conflict(RUSSIA_UKRAINE), DAY)
+    for issue_id, f in data.groupby("issue_id"):
+        scaled = f.assign(capability=f["capability"] * 7.5)
+        one, other = b.simulate(f), b.simulate(scaled)
+        assert other.forecast == pytest.approx(one.forecast), issue_id
+        assert other.paths["position"].tolist() == pytest.approx(one.paths["position"].tolist()), issue_id
+        assert b.weighted_mean(scaled) == pytest.approx(b.weighted_mean(f))
+        assert b.weighted_median(scaled) == b.weighted_median(f)
+
+
+def test_risk_exponents_stay_in_bounds():
+    data = b.inputs_at(load_conflict(RUSSIA_UKRAINE), DAY)
+    for _, f in data.groupby("issue_id"):
+        x = f["position"].to_numpy(float)
+        r = b.risk_exponents(x, (f["capability"] * f["salience"]).to_numpy(float), f["salience"].to_numpy(float) / 100,
+                             float(x.max() - x.min()))
+        assert ((r >= 0.5 - 1e-12) & (r <= 2 + 1e-12)).all()
+
+
+def test_simulation_stops_on_max_rounds_and_positions_stay_on_the_scale():
+    data = b.inputs_at(load_conflict(RUSSIA_UKRAINE), DAY)
+    for _, f in data.groupby("issue_id"):
+        sim = b.simulate(f, tolerance=-1, max_rounds=3)  # a negative tolerance never settles
+        assert sim.rounds == 3 and len(sim.medians) == 4
+        assert sim.paths["position"].between(0, 100).all()
+
+
+# --- the bargaining range -----------------------------------------------------------------------
+
+TWO_SIDES = frame(("a", 0, 100, 50), ("b", 100, 100, 50))  # expected outcome of fighting: 50
+
+
+def test_range_by_hand():
+    # a accepts [0, 50 - g + c], b accepts [50 + g - c, 100]
+    assert b.bargaining_range(TWO_SIDES, gains=5, cost=10) == (45, 55)
+    assert b.bargaining_range(TWO_SIDES, gains=10, cost=10) == (50, 50)
+    assert b.bargaining_range(TWO_SIDES, gains=20, cost=10) is None
+    assert b.bargaining_range(TWO_SIDES, gains={"a": 0, "b": 0}, cost=10) == (40, 60)
+
+
+def test_lower_salience_makes_fighting_costlier_and_zero_salience_accepts_anything():
+    half = TWO_SIDES.assign(salience=[50.0, 100.0])
+    assert b.bargaining_range(half, gains=0, cost=10) == (40, 70)  # a's cost counts double: 50 + 10 * 100/50
+    assert b.acceptable_interval(30, 0, 50, 10, 10) == (0, 100)
+
+
+def test_expected_gains_stop_at_the_actors_own_position():
+    # expected outcome 50, actor at 60: gains beyond 10 points cannot make fighting look better than 60
+    assert b.acceptable_interval(60, 100, 50, 10, 5) == b.acceptable_interval(60, 100, 50, 80, 5) == (55, 65)
+
+
+def test_range_closes_as_one_sides_expected_gains_rise():
+    sweep = b.range_sweep(TWO_SIDES, "a", range(0, 41, 5), gains=0, cost=10)
+    assert sweep["width"].is_monotonic_decreasing
+    assert sweep["open"].iloc[0] and not sweep["open"].iloc[-1]
+    assert sweep.loc[sweep["gains"] == 0, ["low", "high"]].values.tolist() == [[40, 60]]
+    assert b.closing_gains(TWO_SIDES, "a", gains=0, cost=10) == 21  # open while 60 - g >= 40
+
+
+def test_range_on_an_issue_with_one_or_no_actor():
+    assert b.bargaining_range(frame()) is None
+    assert b.bargaining_range(frame(("solo", 30, 50, 10))) is not None
+
+
+# --- forecast(), the table and the command ------------------------------------------------------
+
+def check_shape(result: dict, day: str) -> None:
+    assert set(result) == {"date", "issues"} and result["date"] == day
+    for issue in result["issues"].values():
+        assert set(issue) == {"weighted_mean", "weighted_median", "forecast", "actors"}
+        for actor in issue["actors"].values():
+            assert set(actor) == {"position", "salience", "capability", "forecast_path"}
+            assert actor["forecast_path"][0] == actor["position"]
+            assert all(isinstance(p, float) and round(p, 2) == p for p in actor["forecast_path"])
+
+
+def test_forecast_shape_and_consistency():
+    conflict = load_conflict(RUSSIA_UKRAINE)
+    result = b.forecast(conflict, DAY)
+    check_shape(result, DAY)
+    assert list(result["issues"]) == list(conflict.issues["issue_id"])
+    territory = result["issues"]["territory"]
+    assert set(territory["actors"]) == {"eu", "russia", "ukraine", "us"}
+    data = b.inputs_at(conflict, DAY)
+    t = data[data["issue_id"] == "territory"]
+    assert territory["weighted_mean"] == round(b.weighted_mean(t), 2)
+    assert territory["forecast"] == b.simulate(t).forecast
+
+
+def test_forecast_of_an_issue_nobody_holds_yet():
+    result = b.forecast(load_conflict(RUSSIA_UKRAINE), "2014-01-01")
+    assert all(v == {"weighted_mean": None, "weighted_median": None, "forecast": None, "actors": {}}
+               for v in result["issues"].values())
+    assert "no actor with a capability figure" in b.format_table(result)
+
+
+def test_format_table_is_fixed_width_text():
+    text = b.format_table(b.forecast(load_conflict(RUSSIA_UKRAINE), DAY))
+    assert text.startswith(f"Forecast from the positions in force on {DAY}")
+    assert re.search(r"^territory: weighted mean [\d.]+, weighted median [\d.]+, forecast [\d.]+ \(\d+ rounds?\)$", text, re.M)
+    rows = [line for line in text.splitlines() if line.startswith("  russia ")]
+    assert len(rows) == 6  # one per issue
+    for line in rows:  # fixed columns: id, position, salience, capability, then the path
+        assert re.fullmatch(r"  russia {10}[ \d.]{9}[ \d.]{9}[ \d.]{8}  [\d.]+( -> [\d.]+)*", line), line
+
+
+def test_cli_forecast_json(capsys):
+    assert cli.main(["forecast", str(RUSSIA_UKRAINE), "--date", DAY, "--format", "json"]) == 0
+    check_shape(json.loads(capsys.readouterr().out), DAY)
+
+
+def test_cli_forecast_table(capsys):
+    assert cli.main(["forecast", str(RUSSIA_UKRAINE), "--date", DAY]) == 0
+    assert "territory:" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("bad", ["2025-5-31", "2025-02-30", "tomorrow"])
+def test_cli_forecast_refuses_a_malformed_date(capsys, bad):
+    assert cli.main(["forecast", str(RUSSIA_UKRAINE), "--date", bad]) == 1
+    captured = capsys.readouterr()
+    assert captured.out == "" and captured.err.startswith("error: --date") and captured.err.count("\n") == 1
+
+
+def test_cli_forecast_refuses_an_unknown_format(capsys):
+    assert cli.main(["forecast", str(RUSSIA_UKRAINE), "--date", DAY, "--format", "xml"]) == 1
+    assert capsys.readouterr().err.startswith("error: --format")
+
+
+# --- the Prospects section ----------------------------------------------------------------------
+
+def renamed_copy(tmp_path: Path) -> Path:
+    """russia-ukraine with other ids, a hostile display name, one issue held by one actor, one by none."""
+    folder = tmp_path / "other-war"
+    shutil.copytree(RUSSIA_UKRAINE, folder)
+    for path in folder.iterdir():
+        text = path.read_text(encoding="utf-8")
+        text = re.sub(r"\bukraine\b", "kyiv", re.sub(r"\brussia\b", "moscow", text))
+        path.write_text(text, encoding="utf-8")
+    actors = (folder / "actors.csv").read_text(encoding="utf-8").replace(",United States,", ",<script>x</script> & Co,")
+    (folder / "actors.csv").write_text(actors, encoding="utf-8")
+    positions = pd.read_csv(folder / "positions.csv", dtype=str, keep_default_na=False)
+    keep = (positions["issue_id"] != "elections") | (positions["actor_id"] == "eu")
+    positions[keep].to_csv(folder / "positions.csv", index=False)
+    with open(folder / "issues.csv", "a", encoding="utf-8") as out:
+        out.write("unheld,Nobody's issue,Low end,High end,\n")
+    return folder
+
+
+def test_prospects_for_another_conflict_folder(tmp_path):
+    folder = renamed_copy(tmp_path)
+    briefing = Briefing.open(folder, "", "", issues=["territory", "elections", "unheld"], period_label="2025-05")
+    result = prospects.forecast(briefing)
+    assert result["issues"]["elections"]["forecast"] == result["issues"]["elections"]["actors"]["eu"]["position"]
+    assert result["issues"]["unheld"]["forecast"] is None
+    assert set(prospects.forecast_by_issue(briefing, result)) == {"territory", "elections"}
+    html = prospects.prospects_html(briefing, result=result)
+    assert "<script>" not in html and "&lt;script&gt;x&lt;/script&gt; &amp; Co" in html
+    assert "only European Union has a stated position" in html
+    assert "no chosen actor with a capability figure has a stated position" in html
+    assert re.search(r"Of the \d+ wars .* \d+ \(\d+%\) ended without a peace treaty", html)
+    for fig in (prospects.paths_chart(briefing, result), prospects.sensitivity_chart(briefing),
+                prospects.sensitivity_chart(briefing, "moscow", "salience"),
+                briefing.stance_map(prospects.forecast_by_issue(briefing, result))):
+        layout = fig.to_plotly_json()["layout"]
+        assert layout["title"]["text"] and any(a["text"].startswith("Source:") for a in layout["annotations"])
+        assert "<script>" not in json.dumps(fig.to_plotly_json())
+
+
+def test_paths_chart_uses_the_actors_colours():
+    briefing = Briefing.open(RUSSIA_UKRAINE, "", "", period_label="2025-05")
+    fig = prospects.paths_chart(briefing)
+    colours = {t.legendgroup: t.line.color for t in fig.data if t.legendgroup != "forecast"}
+    assert colours == {a: briefing.conflict.colors[a] for a in ("eu", "russia", "ukraine", "us")}
+    assert fig.layout.xaxis6.title.text == "round of the bargaining model"
+
+
+def test_sensitivity_table_zero_capability_removes_the_actor():
+    data = b.inputs_at(load_conflict(RUSSIA_UKRAINE), DAY)
+    table = prospects.sensitivity_table(data, "us", "capability", factors=(0.0, 1.0))
+    without_us = data[data["actor_id"] != "us"]
+    for issue_id, f in without_us.groupby("issue_id"):
+        got = table[(table["factor"] == 0.0) & (table["issue_id"] == issue_id)]["forecast"].item()
+        assert got == b.simulate(f).forecast
+
+
+@pytest.mark.skipif(not KOREA.is_dir(), reason="korea-1950 fixture not present")
+def test_prospects_for_korea():
+    briefing = Briefing.open(KOREA, "", "", period_label="1953-07")
+    html = prospects.prospects_html(briefing)
+    assert "<h2>Prospects</h2>" in html and "United Nations Command" in html
+    prospects.paths_chart(briefing)
+    prospects.sensitivity_chart(briefing)
