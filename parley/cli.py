@@ -72,9 +72,25 @@ def cmd_render(args) -> int:
     meta = read_conflict_meta(args.data_dir)
     kernel = start_kernel(NOTEBOOK.parent)
     report = render(args.data_dir, period, out=args.out, formats=formats, meta=meta, kernel=kernel)
+    from .render import locked
+    from .schedule import LOCK, write_index
+    with locked(Path(args.out) / LOCK):
+        write_index(Path(args.out))
     for fmt in formats:
         print(shown(report.html if fmt == "html" else report.pdf))
     return 0
+
+
+def cmd_schedule(args) -> int:
+    from . import schedule
+    from .periods import CADENCES
+    if args.cadence not in CADENCES:
+        raise UsageError(f"cadence {args.cadence!r} is not one of: {', '.join(CADENCES)}")
+    outcome = schedule.run(args.data_dir, args.cadence, since=args.since, until=args.until, out=args.out,
+                           jobs=args.jobs, progress=not args.quiet)
+    print(schedule.summary(outcome))
+    print(shown(Path(args.out) / "index.html"))
+    return 1 if outcome.failed else 0
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -92,6 +108,16 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", default="reports")
     p.add_argument("--format", default="html", help="html, pdf or html,pdf")
     p.set_defaults(run=cmd_render)
+
+    p = sub.add_parser("schedule", help="render every missing or stale briefing of a cadence; rebuild reports/index.html")
+    p.add_argument("data_dir")
+    p.add_argument("--cadence", required=True, help="month or week")
+    p.add_argument("--since", help="first period (default: 12 periods before --until)")
+    p.add_argument("--until", help="last period (default: the last complete one)")
+    p.add_argument("--out", default="reports")
+    p.add_argument("--jobs", type=int, default=None, help="parallel renders (default: number of cores)")
+    p.add_argument("--quiet", action="store_true", help="no progress bar")
+    p.set_defaults(run=cmd_schedule)
 
     p = sub.add_parser("schema-docs", help="print (or write) the data-format reference generated from the schemas")
     p.add_argument("--out")

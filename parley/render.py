@@ -179,7 +179,8 @@ def execute(notebook: Path, parameters: dict, output: Path, kernel=None) -> None
         if getattr(manager, "parley_warm_up", None) is not None:
             manager.parley_warm_up.join()
 
-        papermill.execute_notebook(str(notebook), str(output), parameters=parameters, cwd=str(notebook.parent),
+        # no cwd= here: papermill would chdir this whole process (threads share it); the kernel already runs there
+        papermill.execute_notebook(str(notebook), str(output), parameters=parameters,
                                    kernel_name=KERNEL, km=manager, progress_bar=False, log_output=False,
                                    execution_timeout=EXECUTION_TIMEOUT, report_mode=True,
                                    request_save_on_cell_execute=False)
@@ -265,7 +266,7 @@ def render(data_dir: str | Path, period: Period, out: str | Path = "reports", fo
     Arguments, paths and conflict.toml are checked here before papermill starts; the tables are
     validated inside the notebook (``Briefing.open``), whose DataError fails the render.
     """
-    data_dir = Path(data_dir)
+    data_dir = Path(data_dir).resolve()
     meta = meta or read_conflict_meta(data_dir)
     folder = report_folder(Path(out), meta.id, period)
     kernel = kernel or start_kernel(notebook.parent)

@@ -231,7 +231,9 @@ def test_range_by_hand():
 
 def test_lower_salience_makes_fighting_costlier_and_zero_salience_accepts_anything():
     half = TWO_SIDES.assign(salience=[50.0, 100.0])
-    assert b.bargaining_range(half, gains=0, cost=10) == (40, 70)  # a's cost counts double: 50 + 10 * 100/50
+    # a's cost counts double (10 * 100/50): a accepts [0, 70], b [40, 100]
+    assert b.bargaining_range(half, gains=0, cost=10, expected_outcome=50) == (40, 70)
+    assert b.bargaining_range(half, gains=0, cost=10) == (round(200 / 3 - 10, 2), round(200 / 3 + 20, 2))  # weighted mean 66.67
     assert b.acceptable_interval(30, 0, 50, 10, 10) == (0, 100)
 
 
@@ -354,7 +356,7 @@ def test_prospects_for_another_conflict_folder(tmp_path):
                 briefing.stance_map(prospects.forecast_by_issue(briefing, result))):
         layout = fig.to_plotly_json()["layout"]
         assert layout["title"]["text"] and any(a["text"].startswith("Source:") for a in layout["annotations"])
-        assert "<script>" not in json.dumps(fig.to_plotly_json())
+        assert "<script>" not in fig.to_json()
 
 
 def test_paths_chart_uses_the_actors_colours():

@@ -1,0 +1,164 @@
+"""Keep a conflict's briefings current: render what is missing or stale, skip the rest, rebuild the index.
+
+Safe under cron: one run at a time per output folder (an flock that the kernel releases even when
+the process is killed), every file written under a temporary name and renamed, failures reported
+with a non-zero exit while the previous good reports stay where they were.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import json
+import os
+import sys
+from concurrent.futures import ThreadPoolExecutor, as_completed
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import periods as P
+from .errors import ParleyError
+from .meta import ConflictMeta, read_conflict_meta
+from .render import (MANIFEST, NOTEBOOK, inputs_digest, locked, read_manifest, render, report_folder, start_kernel,
+                     write_atomic)
+
+LOCK = ".parley-schedule.lock"
+DEFAULT_SPAN = 12  # periods rendered when --since is not given
+
+
+@dataclass
+class Outcome:
+    rendered: list[str] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)
+    failed: dict[str, str] = field(default_factory=dict)
+
+
+def periods_to_consider(cadence: str, since: str | None, until: str | None, today: dt.date) -> list[P.Period]:
+    last = P.parse_period(until) if until else P.last_complete(cadence, today)
+    if since:
+        first = P.parse_period(since)
+    else:
+        first = last
+        for _ in range(DEFAULT_SPAN - 1):
+            first = P.of_cadence(cadence, first.start - dt.timedelta(days=1))
+    if first.start > last.end:
+        raise ParleyError(f"--since {since} is after --until {until or last.label}")
+    return P.between(cadence, first, last)
+
+
+def is_current(folder: Path, digest: str) -> bool:
+    manifest = read_manifest(folder)
+    return bool(manifest and manifest.get("inputs") == digest and (folder / "briefing.html").is_file())
+
+
+def plan(data_dir: Path, meta: ConflictMeta, periods: list[P.Period], out: Path) -> tuple[list[P.Period], list[P.Period]]:
+    """(to render, up to date): a period is rendered when its report is missing or its inputs changed."""
+    todo, fresh = [], []
+    for period in periods:
+        current = is_current(report_folder(out, meta.id, period), inputs_digest(data_dir, period))
+        (fresh if current else todo).append(period)
+    return todo, fresh
+
+
+def run(data_dir: str | Path, cadence: str, since: str | None = None, until: str | None = None,
+        out: str | Path = "reports", jobs: int | None = None, today: dt.date | None = None,
+        progress: bool = True) -> Outcome:
+    data_dir, out = Path(data_dir).resolve(), Path(out).resolve()
+    meta = read_conflict_meta(data_dir)
+    periods = periods_to_consider(cadence, since, until, today or dt.date.today())
+    out.mkdir(parents=True, exist_ok=True)
+    outcome = Outcome()
+    with locked(out / LOCK):
+        todo, fresh = plan(data_dir, meta, periods, out)
+        outcome.skipped = [p.label for p in fresh]
+        if todo:
+            _render_all(data_dir, meta, todo, out, jobs or os.cpu_count() or 1, outcome, progress)
+        write_index(out)
+    return outcome
+
+
+def _render_all(data_dir: Path, meta: ConflictMeta, todo: list[P.Period], out: Path, jobs: int,
+                outcome: Outcome, progress: bool) -> None:
+    """Render in parallel threads: the work happens in one kernel process per render."""
+    import papermill  # noqa: F401 - imported once here, not once per thread
+    from tqdm import tqdm
+
+    def one(period: P.Period) -> str:
+        render(data_dir, period, out=out, meta=meta, kernel=start_kernel(NOTEBOOK.parent))
+        return period.label
+
+    with ThreadPoolExecutor(max_workers=max(1, min(jobs, len(todo)))) as pool:
+        futures = {pool.submit(one, period): period for period in todo}
+        bar = tqdm(total=len(todo), desc=f"{meta.id} {len(todo)} briefings", unit="briefing",
+                   disable=not progress, file=sys.stderr)
+        for future in as_completed(futures):
+            period = futures[future]
+            try:
+                outcome.rendered.append(future.result())
+            except ParleyError as err:
+                outcome.failed[period.label] = str(err)
+            bar.update(1)
+        bar.close()
+    outcome.rendered.sort()
+
+
+# --- index ---------------------------------------------------------------------------------------
+
+def _manifests(out: Path) -> list[tuple[Path, dict]]:
+    found = []
+    for path in sorted(out.glob(f"*/*/{MANIFEST}")):
+        manifest = read_manifest(path.parent)
+        if manifest and (path.parent / "briefing.html").is_file():
+            found.append((path.parent, manifest))
+    return found
+
+
+def index_html(out: Path) -> str:
+    """All conflicts and periods, newest first, each with its trend (the index may carry times)."""
+    from .briefing import TREND_COLORS
+
+    by_conflict: dict[str, list[tuple[Path, dict]]] = {}
+    for folder, manifest in _manifests(out):
+        by_conflict.setdefault(manifest.get("conflict_name", folder.parent.name), []).append((folder, manifest))
+    sections = []
+    for name in sorted(by_conflict):
+        rows = sorted(by_conflict[name], key=lambda fm: (fm[1].get("end", ""), fm[1].get("start", "")), reverse=True)
+        items = []
+        for folder, m in rows:
+            href = html.escape((folder / "briefing.html").relative_to(out).as_posix(), quote=True)
+            trend = m.get("trend", "unknown")
+            color = TREND_COLORS.get(trend, "#555")
+            stamp = dt.datetime.fromtimestamp((folder / "briefing.html").stat().st_mtime, dt.timezone.utc)
+            pdf = folder / "briefing.pdf"
+            pdf_link = (f' · <a href="{html.escape(pdf.relative_to(out).as_posix(), quote=True)}">PDF</a>'
+                        if pdf.is_file() else "")
+            items.append(f'<tr><td><a href="{href}">{html.escape(m.get("title", folder.name))}</a>{pdf_link}</td>'
+                         f'<td>{html.escape(m.get("start", ""))} to {html.escape(m.get("end", ""))}</td>'
+                         f'<td style="color:{color}"><b>{html.escape(trend)}</b></td>'
+                         f'<td>{stamp:%Y-%m-%d %H:%M} UTC</td></tr>')
+        sections.append(f"<h2>{html.escape(name)}</h2><table><thead><tr><th>Briefing</th><th>Period</th><th>Trend</th>"
+                        f"<th>Rendered</th></tr></thead><tbody>{''.join(items)}</tbody></table>")
+    body = "".join(sections) or "<p>No briefings yet: run <code>make briefing</code>.</p>"
+    return ("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>parley briefings</title>"
+            "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'\">"
+            "<style>body{font:15px/1.5 Helvetica,Arial,sans-serif;max-width:980px;margin:24px auto;padding:0 24px;color:#1d232b}"
+            "table{border-collapse:collapse;width:100%}th,td{text-align:left;padding:5px 8px;border-bottom:1px solid #d9dde3}"
+            "th{border-bottom:2px solid #1d232b}a{color:#1f5fbf}</style></head>"
+            f"<body><h1>parley briefings</h1>{body}</body></html>\n")
+
+
+def write_index(out: Path) -> Path:
+    path = Path(out) / "index.html"
+    write_atomic(path, index_html(Path(out)).encode("utf-8"))
+    return path
+
+
+def summary(outcome: Outcome) -> str:
+    lines = [f"rendered {len(outcome.rendered)}, up to date {len(outcome.skipped)}, failed {len(outcome.failed)}"]
+    lines += [f"  rendered {label}" for label in outcome.rendered]
+    lines += [f"  FAILED {label}: {message}" for label, message in sorted(outcome.failed.items())]
+    return "\n".join(lines)
+
+
+def as_json(outcome: Outcome) -> str:
+    return json.dumps({"rendered": outcome.rendered, "skipped": outcome.skipped, "failed": outcome.failed}, indent=2)
