@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 DATA   ?= data/russia-ukraine
 PERIOD ?= latest
 
-.PHONY: briefing test lab venv chromium docs schedule bench clean
+.PHONY: briefing test lab venv chromium docs schedule bench clean notebooks
 
 venv: $(VENV)/.installed
 
@@ -44,3 +44,7 @@ bench: venv
 
 clean:
 	rm -rf $(VENV) reports/*/ reports/index.html
+
+# Re-execute the notebooks and store the outputs nbval compares (after changing what they show).
+notebooks: venv
+	$(BIN)/python scripts/store_outputs.py

@@ -140,7 +140,8 @@ def sensitivity_chart(briefing, actor_id: str | None = None, what: str = "capabi
             fig.add_trace(go.Scatter(
                 x=rows["factor"], y=rows["forecast"], mode="lines+markers", name=issue,
                 line={"color": palette[k % len(palette)], "width": 2.5}, marker={"size": 6},
-                hovertext=[f"<b>{issue}</b>: forecast {v:g} with {what} x{f:g}" for f, v in zip(rows["factor"], rows["forecast"])],
+                hovertext=[f"<b>{issue}</b>: " + ("no forecast" if pd.isna(v) else f"forecast {v:g}") + f" with {what} x{f:g}"
+                           for f, v in zip(rows["factor"], rows["forecast"])],
                 hoverinfo="text",
             ))
         fig.add_vline(x=1, line={"color": "#999", "dash": "dash", "width": 1})
@@ -204,8 +205,8 @@ def _issue_sentence(briefing, issue_id: str, issue: dict, scale: pd.DataFrame) -
         return f"{name}: no actor carries weight (capability x salience is 0 for all); no forecast."
     if len(actors) == 1:
         (actor_id, a), = actors.items()
-        return (f"{name}: only {esc(briefing.name_of_actor(actor_id))} has a stated position ({_n(a['position'])}); "
-                f"the forecast is that position.")
+        return (f"{name}: only {esc(briefing.name_of_actor(actor_id))} has a stated position ({_n(a['position'])}) "
+                f"among the actors with a capability figure; the forecast is that position.")
     positions = {a: v["position"] for a, v in actors.items()}
     low, high = min(positions.values()), max(positions.values())
     at_low = [a for a, p in positions.items() if p == low]

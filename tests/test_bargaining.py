@@ -348,11 +348,12 @@ def test_prospects_for_another_conflict_folder(tmp_path):
     assert set(prospects.forecast_by_issue(briefing, result)) == {"territory", "elections"}
     html = prospects.prospects_html(briefing, result=result)
     assert "<script>" not in html and "&lt;script&gt;x&lt;/script&gt; &amp; Co" in html
-    assert "only European Union has a stated position" in html
+    assert "only European Union has a stated position (0) among the actors with a capability figure" in html
     assert "no chosen actor with a capability figure has a stated position" in html
     assert re.search(r"Of the \d+ wars .* \d+ \(\d+%\) ended without a peace treaty", html)
     for fig in (prospects.paths_chart(briefing, result), prospects.sensitivity_chart(briefing),
                 prospects.sensitivity_chart(briefing, "moscow", "salience"),
+                prospects.sensitivity_chart(briefing, "eu"),  # elections: eu alone, so no forecast at x0
                 briefing.stance_map(prospects.forecast_by_issue(briefing, result))):
         layout = fig.to_plotly_json()["layout"]
         assert layout["title"]["text"] and any(a["text"].startswith("Source:") for a in layout["annotations"])
