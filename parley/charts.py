@@ -341,10 +341,10 @@ def activity_counts(events: pd.DataFrame, freq: str, start, end) -> pd.DataFrame
     rule = FREQUENCIES[freq]
     start, end = stances.timestamp(start), stances.timestamp(end)
     inside = events[(events["date"] >= start) & (events["date"] <= end)]
-    bins = pd.date_range(start.to_period("M").start_time if freq == "month" else start - pd.Timedelta(days=start.dayofweek),
+    bins = pd.date_range(start.to_period("M").start_time if freq == "month" else start - pd.Timedelta(days=start.day_of_week),
                          end, freq="MS" if freq == "month" else "W-MON")
     key = inside["date"].dt.to_period("M").dt.start_time if freq == "month" else \
-        (inside["date"] - pd.to_timedelta(inside["date"].dt.dayofweek, unit="D")).dt.normalize()
+        (inside["date"] - pd.to_timedelta(inside["date"].dt.day_of_week, unit="D")).dt.normalize()
     table = inside.assign(bin=key).groupby(["bin", "category"]).size().unstack(fill_value=0)
     del rule
     return table.reindex(bins, fill_value=0).rename_axis("period")

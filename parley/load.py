@@ -90,6 +90,7 @@ def read_text_table(path: Path, label: str, table: pa.DataFrameSchema, problems:
         problems.append(Problem(label, line, "-", "contains a NUL byte; this is not a text CSV file"))
         return None
 
+    text = text.replace("\r\n", "\n")  # spreadsheet exports: CRLF counts as one line end, like LF
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     records: list[tuple[int, list[str]]] = []
     previous_end = 0

@@ -1,0 +1,397 @@
+"""What the ACLED and UCDP GED importers share: read the export, locate problems, map actors,
+validate, compare with the stored table, write it atomically.
+
+The fast path reads with polars (all columns as text), checks and maps with vectorised
+expressions and validates with the pandera schema of :mod:`.tables`. Only when something is
+wrong does a slow, exact pass with Python's csv module run, to give each problem the line it
+starts on in the file (quoted newlines included), as ``file:line: column: message``.
+"""
+
+from __future__ import annotations
+
+import csv
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+import pandera.polars as pp
+import polars as pl
+
+from .. import load, schema
+from ..errors import DataError, Problem, UsageError
+from . import tables
+
+MAX_LISTED = 10          # problems listed per (column, message); the rest are counted
+MAX_STRUCTURE = 20       # structural CSV problems listed
+PARQUET_OPTIONS = {"compression": "lz4", "statistics": False}  # fastest measured; see benchmarks/README.md
+
+
+@dataclass
+class ImportReport:
+    """What an import did, in numbers, and the actor names no alias maps."""
+
+    origin: str
+    source: str
+    target: Path
+    rows: int
+    added: int
+    updated: int
+    removed: int
+    unchanged: int
+    written: bool
+    unmapped: dict[str, int] = field(default_factory=dict)
+    aliases_file: Path | None = None
+
+    @property
+    def counts(self) -> dict[str, int]:
+        return {"added": self.added, "updated": self.updated, "removed": self.removed, "unchanged": self.unchanged}
+
+    def text(self) -> str:
+        name = tables.ORIGIN_NAMES[self.origin]
+        lines = [f"{name} export {self.source} -> {self.target}",
+                 f"  rows in export  {self.rows:>9}"]
+        lines += [f"  {key:<15} {value:>9}" for key, value in self.counts.items()]
+        if not self.written:
+            lines.append("  nothing changed; the stored table was left as it was")
+        if self.unmapped:
+            where = self.aliases_file or tables.ALIASES_FILE
+            lines.append(f"unmapped actors: {len(self.unmapped)} names (kept as written in the imported rows); "
+                         f"map them in {where} (columns alias,actor_id):")
+            width = len(str(max(self.unmapped.values())))
+            lines += [f"  {count:>{width}} rows  {actor}" for actor, count in
+                      sorted(self.unmapped.items(), key=lambda item: (-item[1], item[0]))]
+        else:
+            lines.append("unmapped actors: none")
+        return "\n".join(lines)
+
+
+# --- locating problems ------------------------------------------------------------------------
+
+class Failures:
+    """Problems found by vectorised checks, by record number; lines are resolved once, at the end."""
+
+    def __init__(self, path: Path, label: str):
+        self.path, self.label = path, label
+        self.found: list[tuple[int, str, str]] = []      # (record, column, message)
+        self.more: list[tuple[int, str, int, str]] = []  # (record, column, how many more, message)
+
+    def __bool__(self) -> bool:
+        return bool(self.found)
+
+    def add(self, records: list[int], column: str, message: str, values: list | None = None, total: int | None = None) -> None:
+        total = len(records) if total is None else total
+        for i, record in enumerate(records[:MAX_LISTED]):
+            text = message if values is None else f"{message}, got {values[i]!r}" if values[i] is not None else \
+                f"{message}, got an empty value"
+            self.found.append((record, column, text))
+        if total > MAX_LISTED:
+            self.more.append((records[MAX_LISTED], column, total - MAX_LISTED, message))
+
+    def check(self, raw: pl.DataFrame, bad: pl.Expr, column: str, message: str) -> None:
+        """Record every row of ``raw`` where ``bad`` holds, showing the raw value of ``column``."""
+        hits = raw.lazy().filter(bad).select("_row", pl.col(column).alias("value")).collect()
+        if hits.height:
+            head = hits.head(MAX_LISTED + 1)
+            self.add(head["_row"].to_list(), column, message, head["value"].to_list(), total=hits.height)
+
+    def problems(self) -> list[Problem]:
+        lines = record_lines(self.path, {r for r, _, _ in self.found} | {r for r, _, _, _ in self.more})
+        out = [Problem(self.label, lines.get(r, 1), c, m) for r, c, m in self.found]
+        out += [Problem(self.label, lines.get(r, 1), c, f"and {n} more rows: {m}") for r, c, n, m in self.more]
+        return out
+
+    def raise_if_any(self) -> None:
+        if self.found:
+            raise DataError(self.problems())
+
+
+def record_lines(path: Path, records: set[int]) -> dict[int, int]:
+    """The line each data record (0 = first after the header) starts on, counting quoted newlines."""
+    out: dict[int, int] = {}
+    if not records:
+        return out
+    last = max(records)
+    with path.open(encoding="utf-8-sig", errors="replace", newline="") as handle:
+        reader = csv.reader(handle)
+        previous_end = 0
+        for record, _ in enumerate(reader, start=-1):
+            if record in records:
+                out[record] = previous_end + 1
+            previous_end = reader.line_num
+            if record >= last:
+                break
+    return out
+
+
+class _BadBytes(Exception):
+    def __init__(self, line: int, byte: int):
+        self.line, self.byte = line, byte
+
+
+def _decoded(handle):
+    for number, raw in enumerate(handle, start=1):
+        if number == 1 and raw.startswith(b"\xef\xbb\xbf"):
+            raw = raw[3:]
+        try:
+            yield raw.decode("utf-8")
+        except UnicodeDecodeError as err:
+            raise _BadBytes(number, raw[err.start]) from None
+
+
+def structure_problems(path: Path, label: str, reason: str) -> list[Problem]:
+    """The exact, slow pass run when the fast reader refused the file: which lines break the CSV."""
+    problems: list[Problem] = []
+    with path.open("rb") as handle:
+        reader = csv.reader(_decoded(handle), strict=True)
+        header_width = None
+        previous_end = 0
+        try:
+            for fields in reader:
+                start, previous_end = previous_end + 1, reader.line_num
+                if header_width is None:
+                    header_width = len(fields)
+                elif fields and len(fields) > header_width:
+                    problems.append(Problem(label, start, "-", f"has {len(fields)} fields where the header has "
+                                                               f"{header_width} (an unquoted comma?)"))
+                if len(problems) >= MAX_STRUCTURE:
+                    break
+        except _BadBytes as err:
+            problems.append(Problem(label, err.line, "-", f"is not UTF-8 (byte 0x{err.byte:02x}); export or save the file as UTF-8"))
+        except csv.Error as err:
+            problems.append(Problem(label, previous_end + 1, "-", f"is not valid CSV ({err}); a quote left open?"))
+    if not problems:
+        problems.append(Problem(label, 1, "-", f"could not be read as CSV ({reason.splitlines()[0]})"))
+    return problems
+
+
+# --- reading ----------------------------------------------------------------------------------
+
+def read_header(path: Path, label: str) -> list[str]:
+    if path.stat().st_size == 0:
+        raise DataError([Problem(label, 1, "-", "is empty (0 bytes); expected an export with a header row")])
+    with path.open(encoding="utf-8-sig", errors="replace", newline="") as handle:
+        header = next(csv.reader(handle), [])
+    return [name.strip() for name in header]
+
+
+def read_export(path: Path, label: str, required: tuple[str, ...], optional: tuple[str, ...] = (),
+                kind: str = "export") -> pl.DataFrame:
+    """The export's needed columns as text, one row per record, ``_row`` = record number; blank lines dropped."""
+    header = read_header(path, label)
+    problems = [Problem(label, 1, name, f"required column is missing from the header (is this a {kind}?)")
+                for name in required if name not in header]
+    seen: set[str] = set()
+    for name in header:
+        if name in seen and name in required + optional:
+            problems.append(Problem(label, 1, name, "appears twice in the header"))
+        seen.add(name)
+    if problems:
+        raise DataError(problems)
+    columns = [c for c in required + optional if c in header]
+    try:
+        raw = pl.read_csv(path, columns=columns, infer_schema=False, has_header=True, quote_char='"',
+                          encoding="utf8", raise_if_empty=False)
+    except (pl.exceptions.PolarsError, OSError) as err:
+        raise DataError(structure_problems(path, label, str(err))) from None
+    raw = raw.with_row_index("_row").filter(pl.any_horizontal(pl.col(columns).is_not_null()))
+    if raw.height == 0:
+        raise DataError([Problem(label, 1, "-", "has a header but no rows; nothing imported (an empty export would remove every stored event)")])
+    missing = [c for c in optional if c not in header]
+    if missing:
+        raw = raw.with_columns(pl.lit(None, dtype=pl.Utf8).alias(c) for c in missing)
+    return raw
+
+
+def stripped(column: str) -> pl.Expr:
+    return pl.col(column).str.strip_chars().replace("", None)
+
+
+def parsed_number(raw: pl.DataFrame, failures: Failures, column: str, dtype, *, required: bool) -> pl.Expr:
+    """``column`` cast to ``dtype``; text that is not a number (or missing, if required) is recorded."""
+    value = stripped(column).cast(dtype, strict=False)
+    kind = "a whole number" if dtype == pl.Int64 else "a number"
+    failures.check(raw, stripped(column).is_not_null() & value.is_null(), column, f"must be {kind}")
+    if required:
+        failures.check(raw, stripped(column).is_null(), column, "required value is missing")
+    return value
+
+
+# --- actors -----------------------------------------------------------------------------------
+
+def normalise(name: str) -> str:
+    return " ".join(name.split()).casefold()
+
+
+@dataclass
+class Aliases:
+    ids: dict[str, str]          # normalised alias -> actor id
+    path: Path | None            # the file, or None when the folder has none
+
+    def lookup(self, name: str | None) -> str | None:
+        return None if name is None else self.ids.get(normalise(name))
+
+
+def read_aliases(folder: Path) -> Aliases:
+    """actor_aliases.csv of the conflict folder, validated, ids checked against actors.csv."""
+    path = folder / tables.ALIASES_FILE
+    if not path.exists():
+        return Aliases({}, None)
+    problems: list[Problem] = []
+    label = f"{folder.name}/{tables.ALIASES_FILE}"
+    raw = load.read_text_table(path, label, tables.ALIASES, problems)
+    checked = load.check_table(raw, tables.ALIASES, label, problems) if raw is not None else None
+    actors_path = folder / "actors.csv"
+    known: set[str] | None = None
+    if not actors_path.exists():
+        problems.append(Problem(label, 1, "actor_id", "actors.csv is missing from the folder; alias ids cannot be checked"))
+    else:
+        actors_raw = load.read_text_table(actors_path, f"{folder.name}/actors.csv", schema.ACTORS, problems)
+        if actors_raw is not None:
+            known = set(actors_raw["actor_id"].dropna())
+    ids: dict[str, str] = {}
+    if raw is not None:
+        first: dict[str, tuple[int, str]] = {}
+        for line, row in raw.iterrows():
+            alias, actor_id = row["alias"], row["actor_id"]
+            if alias is None or actor_id is None:
+                continue
+            if known is not None and actor_id not in known:
+                problems.append(Problem(label, line, "actor_id", f"unknown actor id {actor_id!r}; not in actors.csv"))
+            key = normalise(alias)
+            if key in first and first[key][1] != actor_id:
+                problems.append(Problem(label, line, "alias", f"{alias!r} is already mapped to {first[key][1]!r} on line "
+                                                              f"{first[key][0]} (aliases match ignoring case and spaces)"))
+            first.setdefault(key, (line, actor_id))
+            ids.setdefault(key, actor_id)
+    if problems or checked is None:
+        raise DataError(problems or [Problem(label, 1, "-", "could not be read")])
+    return Aliases(ids, path)
+
+
+def map_actors(raw: pl.DataFrame, aliases: Aliases, single: tuple[str, ...], multi: tuple[str, ...] = ()) -> tuple[pl.Expr, dict[str, int]]:
+    """An expression for the ``actors`` id list, and the unmapped names with the rows naming them.
+
+    ``single`` columns hold one actor name; ``multi`` columns ``;``-separated names (ACLED's
+    associated actors). The work is done on the distinct names, then broadcast.
+    """
+    unmapped: dict[str, int] = {}
+    parts: list[pl.Expr] = []
+    for column in single + multi:
+        counts = raw.get_column(column).drop_nulls().value_counts()
+        mapping: dict[str, str] = {}
+        for name, count in zip(counts[column].to_list(), counts["count"].to_list()):
+            names = [n.strip() for n in name.split(";")] if column in multi else [name.strip()]
+            ids = []
+            for one in filter(None, names):
+                actor_id = aliases.lookup(one)
+                if actor_id is None:
+                    unmapped[one] = unmapped.get(one, 0) + count
+                elif actor_id not in ids:
+                    ids.append(actor_id)
+            if ids:
+                mapping[name] = ";".join(ids)
+        parts.append(pl.col(column).replace_strict(mapping, default=None, return_dtype=pl.Utf8))
+    combined = pl.concat_str(parts, separator=";", ignore_nulls=True)
+    return combined, unmapped
+
+
+def dedupe_id_lists(series: pl.Series) -> pl.Series:
+    """``a;b;a`` -> ``a;b``; empty -> null; computed once per distinct value."""
+    mapping = {}
+    for value in series.drop_nulls().unique().to_list():
+        ids = list(dict.fromkeys(p for p in value.split(";") if p))
+        mapping[value] = ";".join(ids) if ids else None
+    return series.replace_strict(mapping, default=None, return_dtype=pl.Utf8)
+
+
+# --- validating, comparing, writing -----------------------------------------------------------
+
+def validate(table: pl.DataFrame, raw: pl.DataFrame, failures: Failures, source_column: dict[str, str]) -> None:
+    """The pandera schema over the mapped table; failures reported on the export's own columns."""
+    try:
+        tables.IMPORTED_EVENTS.validate(table, lazy=True)
+    except pp.errors.SchemaErrors as err:
+        rows = raw.get_column("_row")
+        grouped: dict[tuple[str, str], list[tuple[int | None, object]]] = {}
+        for case in err.failure_cases.iter_rows(named=True):
+            column = case["column"] or tables.FRAME_CHECK_COLUMNS.get(case["check"], "-")
+            check = {"field_uniqueness": "duplicate id", "not_nullable": "required value is missing"}.get(
+                str(case["check"]), str(case["check"]))
+            index = None if case["index"] is None else int(case["index"])
+            grouped.setdefault((column, check), []).append((index, case["failure_case"]))
+        for (column, check), hits in grouped.items():
+            export_column = source_column.get(column, column)
+            records = [rows[i] if i is not None else -1 for i, _ in hits]
+            values = [raw.get_column(export_column)[i] if i is not None and export_column in raw.columns else v
+                      for i, v in hits[:MAX_LISTED + 1]]
+            failures.add(records, export_column, check, None if check == "required value is missing" else values)
+    failures.raise_if_any()
+
+
+def _read_stored(path: Path, label: str) -> pl.DataFrame:
+    try:
+        stored = pl.read_parquet(path)
+    except (pl.exceptions.PolarsError, OSError) as err:
+        raise DataError([Problem(label, 1, "-", f"is not a readable Parquet file ({str(err).splitlines()[0]}); "
+                                                "delete it and import the exports again")]) from None
+    expected = {name: column.dtype.type for name, column in tables.IMPORTED_EVENTS.columns.items()}
+    if dict(stored.schema) != expected:
+        raise DataError([Problem(label, 1, "-", "was written by another version of parley (its columns differ); "
+                                                "delete it and import the exports again")])
+    return stored
+
+
+def _fingerprints(frame: pl.DataFrame) -> pl.DataFrame:
+    """event_id and a hash of the whole row; both sides are hashed in the same run, by the same polars."""
+    return pl.DataFrame({"event_id": frame.get_column("event_id"), "fingerprint": frame.hash_rows(seed=0)})
+
+
+def store(origin: str, table: pl.DataFrame, folder: Path) -> tuple[dict[str, int], bool]:
+    """Replace ``origin``'s rows of the stored table by ``table``: counts, and whether the file was written."""
+    path = folder / tables.IMPORTED_FILE
+    label = f"{folder.name}/{tables.IMPORTED_FILE}"
+    stored = _read_stored(path, label) if path.exists() else None
+    if stored is not None:
+        before = stored.filter(pl.col("origin") == origin)
+        old, new = _fingerprints(before), _fingerprints(table)
+        both = new.join(old, on="event_id", how="inner", suffix="_old")
+        common = both.height
+        updated = int((both["fingerprint"] != both["fingerprint_old"]).sum())
+        counts = {"added": table.height - common, "updated": updated, "removed": before.height - common,
+                  "unchanged": common - updated}
+    else:
+        counts = {"added": table.height, "updated": 0, "removed": 0, "unchanged": 0}
+    if counts["added"] == counts["updated"] == counts["removed"] == 0:
+        return counts, False
+    result = table if stored is None else pl.concat(
+        [table if o == origin else stored.filter(pl.col("origin") == o) for o in tables.ORIGINS], how="vertical")
+    temporary = folder / f".{tables.IMPORTED_FILE}.{os.getpid()}.tmp"
+    try:
+        result.write_parquet(temporary, **PARQUET_OPTIONS)
+        os.replace(temporary, path)
+    finally:
+        temporary.unlink(missing_ok=True)
+    return counts, True
+
+
+def run(origin: str, file, data_dir, *, required: tuple[str, ...], optional: tuple[str, ...],
+        build: Callable[[pl.DataFrame, Failures, Aliases], tuple[pl.DataFrame, dict[str, int]]],
+        source_column: dict[str, str]) -> ImportReport:
+    """Read, map (``build``), validate and store one export; raise DataError listing every problem."""
+    path, folder = Path(file), Path(data_dir)
+    if not folder.is_dir():
+        raise UsageError(f"--into {folder}: no such conflict folder")
+    if not path.is_file():
+        raise UsageError(f"{path}: no such file")
+    label = str(path)
+    aliases = read_aliases(folder)
+    raw = read_export(path, label, required, optional, kind=f"{tables.ORIGIN_NAMES[origin]} export")
+    failures = Failures(path, label)
+    table, unmapped = build(raw, failures, aliases)
+    failures.raise_if_any()
+    validate(table, raw, failures, source_column)
+    counts, written = store(origin, table, folder)
+    return ImportReport(origin=origin, source=str(path), target=folder / tables.IMPORTED_FILE, rows=table.height,
+                        written=written, unmapped=unmapped, aliases_file=aliases.path or folder / tables.ALIASES_FILE,
+                        **counts)

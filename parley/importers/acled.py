@@ -1,0 +1,139 @@
+"""ACLED exports -> the conflict's imported events (``imported_events.parquet``).
+
+``python -m parley import acled FILE --into DATA_DIR`` reads a standard ACLED CSV export
+(columns event_id_cnty, event_date, year, time_precision, disorder_type, event_type,
+sub_event_type, actor1, assoc_actor_1, inter1, actor2, assoc_actor_2, inter2, interaction,
+civilian_targeting, iso, region, country, admin1, admin2, admin3, location, latitude, longitude,
+geo_precision, source, source_scale, notes, fatalities, tags, timestamp; extra columns are
+ignored). Each row becomes one imported event ``acled:<event_id_cnty>``.
+
+Category mapping (ACLED event type / sub-event type -> parley category), tested:
+
+=============================  ====================================  ==============
+ACLED event type               sub-event type                        parley category
+=============================  ====================================  ==============
+Battles                        (all: armed clash, territory taken)   military
+Explosions/Remote violence     (all: shelling, air/drone strike ...) military
+Violence against civilians     (all: attack, abduction, sexual v.)   humanitarian
+Protests                       (all)                                 political
+Riots                          (all)                                 political
+Strategic developments         Agreement                             agreement
+Strategic developments         Non-violent transfer of territory     territorial
+Strategic developments         Arrests                               political
+Strategic developments         Disrupted weapons use                 military
+Strategic developments         Headquarters or base established      military
+Strategic developments         Change to group/activity              other
+Strategic developments         Looting/property destruction          other
+Strategic developments         Other (and any new sub-event type)    other
+=============================  ====================================  ==============
+
+Why *Violence against civilians* is humanitarian, not military: the event is harm done to
+civilians (ACLED's own definition excludes battles between armed actors), which is what a
+negotiation analyst tracks as the humanitarian toll and what humanitarian-access and
+civilian-protection clauses are about; UCDP GED's one-sided violence maps the same way, so
+the two sources agree. A new sub-event type under a known event type takes the event type's
+category; an unknown event type is an error (a changed export format should not pass silently).
+
+Date precision: ``time_precision`` 1 -> day, 2 -> week, 3 -> month. ``event_date`` may be
+``2024-03-15`` (current exports) or ``15 March 2024`` (older ones).
+"""
+
+from __future__ import annotations
+
+import polars as pl
+
+from . import _common
+from ._common import Aliases, Failures, ImportReport, stripped
+
+ORIGIN = "acled"
+REQUIRED = ("event_id_cnty", "event_date", "time_precision", "event_type", "sub_event_type", "actor1", "assoc_actor_1",
+            "actor2", "assoc_actor_2", "country", "admin1", "admin2", "location", "latitude", "longitude", "source",
+            "notes", "fatalities")
+EVENT_TYPES = {  # event type -> category of its sub-event types unless listed in SUB_EVENT_TYPES
+    "Battles": "military",
+    "Explosions/Remote violence": "military",
+    "Violence against civilians": "humanitarian",
+    "Protests": "political",
+    "Riots": "political",
+    "Strategic developments": "other",
+}
+SUB_EVENT_TYPES = {  # (event type, sub-event type) -> category, where it differs from the event type's
+    ("Strategic developments", "Agreement"): "agreement",
+    ("Strategic developments", "Non-violent transfer of territory"): "territorial",
+    ("Strategic developments", "Arrests"): "political",
+    ("Strategic developments", "Disrupted weapons use"): "military",
+    ("Strategic developments", "Headquarters or base established"): "military",
+    ("Strategic developments", "Change to group/activity"): "other",
+    ("Strategic developments", "Looting/property destruction"): "other",
+    ("Strategic developments", "Other"): "other",
+}
+PRECISIONS = {"1": "day", "2": "week", "3": "month"}
+# imported column -> ACLED column, for locating problems
+SOURCE_COLUMN = {"event_id": "event_id_cnty", "original_id": "event_id_cnty", "date": "event_date",
+                 "date_precision": "time_precision", "category": "event_type", "sub_event_type": "sub_event_type",
+                 "latitude": "latitude", "longitude": "longitude", "fatalities": "fatalities"}
+
+
+def category_of(event_type: str | None, sub_event_type: str | None) -> str | None:
+    """The parley category of an ACLED event (None for an unknown event type)."""
+    return SUB_EVENT_TYPES.get((event_type, sub_event_type), EVENT_TYPES.get(event_type))
+
+
+def build(raw: pl.DataFrame, failures: Failures, aliases: Aliases) -> tuple[pl.DataFrame, dict[str, int]]:
+    date_text = stripped("event_date")
+    date = pl.coalesce(date_text.str.to_date("%Y-%m-%d", strict=False), date_text.str.to_date("%d %B %Y", strict=False))
+    failures.check(raw, stripped("event_id_cnty").is_null(), "event_id_cnty", "required value is missing")
+    failures.check(raw, date.is_null(), "event_date", "must be a date like 2024-03-15 or 15 March 2024")
+    precision = stripped("time_precision").replace_strict(PRECISIONS, default=None, return_dtype=pl.Utf8)
+    failures.check(raw, precision.is_null(), "time_precision", "must be 1 (day), 2 (week) or 3 (month)")
+    failures.check(raw, ~stripped("event_type").is_in(list(EVENT_TYPES)) | stripped("event_type").is_null(), "event_type",
+                   "unknown ACLED event type; expected one of: " + ", ".join(EVENT_TYPES))
+    latitude = _common.parsed_number(raw, failures, "latitude", pl.Float64, required=False)
+    longitude = _common.parsed_number(raw, failures, "longitude", pl.Float64, required=False)
+    fatalities = _common.parsed_number(raw, failures, "fatalities", pl.Int64, required=True)
+
+    pairs = raw.select(stripped("event_type").alias("t"), stripped("sub_event_type").alias("s")).unique()
+    categories = pl.DataFrame({"t": pairs["t"], "s": pairs["s"],
+                               "category": [category_of(t, s) for t, s in pairs.iter_rows()]},
+                              schema={"t": pl.Utf8, "s": pl.Utf8, "category": pl.Utf8})
+    actors, unmapped = _common.map_actors(raw, aliases, single=("actor1", "actor2"), multi=("assoc_actor_1", "assoc_actor_2"))
+    original_id = stripped("event_id_cnty")
+    table = (
+        raw.lazy()
+        .with_columns(stripped("event_type").alias("t"), stripped("sub_event_type").alias("s"))
+        .join(categories.lazy(), on=["t", "s"], how="left", nulls_equal=True, maintain_order="left")
+        .select(
+            (pl.lit("acled:") + original_id).alias("event_id"),
+            pl.lit(ORIGIN).alias("origin"),
+            original_id.alias("original_id"),
+            date.alias("date"),
+            pl.lit(None, dtype=pl.Date).alias("end_date"),
+            precision.alias("date_precision"),
+            pl.col("category"),
+            pl.col("t").alias("event_type"),
+            pl.col("s").alias("sub_event_type"),
+            stripped("actor1").alias("actor1"),
+            stripped("actor2").alias("actor2"),
+            pl.concat_str([stripped("assoc_actor_1"), stripped("assoc_actor_2")], separator="; ", ignore_nulls=True)
+            .replace("", None).alias("assoc_actors"),
+            actors.alias("actors"),
+            stripped("country").alias("country"),
+            stripped("admin1").alias("admin1"),
+            stripped("admin2").alias("admin2"),
+            stripped("location").alias("location"),
+            latitude.alias("latitude"),
+            longitude.alias("longitude"),
+            fatalities.alias("fatalities"),
+            pl.lit(None, dtype=pl.Int64).alias("fatalities_low"),
+            pl.lit(None, dtype=pl.Int64).alias("fatalities_high"),
+            pl.col("source"),
+            pl.col("notes"),
+        )
+        .collect()
+    )
+    return table.with_columns(_common.dedupe_id_lists(table.get_column("actors"))), unmapped
+
+
+def import_acled(file, data_dir) -> ImportReport:
+    """Import an ACLED CSV export into ``data_dir/imported_events.parquet``; see the module doc."""
+    return _common.run(ORIGIN, file, data_dir, required=REQUIRED, optional=(), build=build, source_column=SOURCE_COLUMN)

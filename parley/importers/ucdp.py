@@ -1,0 +1,109 @@
+"""UCDP GED exports -> the conflict's imported events (``imported_events.parquet``).
+
+``python -m parley import ucdp-ged FILE --into DATA_DIR`` reads a UCDP Georeferenced Event
+Dataset CSV (id, relid, year, active_year, type_of_violence, conflict_name, dyad_name, side_a,
+side_b, source_article, where_description, adm_1, adm_2, latitude, longitude, country,
+date_prec, date_start, date_end, deaths_a, deaths_b, deaths_civilians, deaths_unknown, best,
+high, low, and the rest, which are ignored). Each row becomes one imported event ``ucdp:<id>``.
+
+Category mapping (``type_of_violence`` -> parley category), tested:
+
+=  ====================  ==============
+1  state-based conflict  military
+2  non-state conflict    military
+3  one-sided violence    humanitarian
+=  ====================  ==============
+
+One-sided violence is the deliberate killing of civilians by a government or an organised
+group; like ACLED's *Violence against civilians* it is the humanitarian toll, not fighting
+between armed parties, hence humanitarian.
+
+Fatalities: ``best`` -> fatalities, ``low`` -> fatalities_low, ``high`` -> fatalities_high.
+Dates: ``date_start`` -> date, ``date_end`` -> end_date (left empty when the same day).
+Date precision: ``date_prec`` 1 -> day, 2 (2-6 days) and 3 (a week) -> week, 4 -> month, 5 -> year.
+Actors: ``side_a`` -> actor1, ``side_b`` -> actor2. Place: ``where_coordinates`` (if the export
+has it, else ``adm_2``) -> location; ``where_description`` -> notes; ``source_article`` -> source.
+"""
+
+from __future__ import annotations
+
+import polars as pl
+
+from . import _common
+from ._common import Aliases, Failures, ImportReport, stripped
+
+ORIGIN = "ucdp-ged"
+REQUIRED = ("id", "type_of_violence", "side_a", "side_b", "source_article", "where_description", "adm_1", "adm_2",
+            "latitude", "longitude", "country", "date_prec", "date_start", "date_end", "best", "high", "low")
+OPTIONAL = ("where_coordinates",)
+VIOLENCE = {  # type_of_violence -> (event type in words, parley category)
+    "1": ("State-based conflict", "military"),
+    "2": ("Non-state conflict", "military"),
+    "3": ("One-sided violence", "humanitarian"),
+}
+PRECISIONS = {"1": "day", "2": "week", "3": "week", "4": "month", "5": "year"}
+SOURCE_COLUMN = {"event_id": "id", "original_id": "id", "date": "date_start", "end_date": "date_end",
+                 "date_precision": "date_prec", "category": "type_of_violence", "event_type": "type_of_violence",
+                 "latitude": "latitude", "longitude": "longitude", "fatalities": "best", "fatalities_low": "low",
+                 "fatalities_high": "high"}
+
+
+def category_of(type_of_violence) -> str | None:
+    entry = VIOLENCE.get(str(type_of_violence).strip())
+    return entry[1] if entry else None
+
+
+def _date(column: str) -> pl.Expr:
+    # "2022-03-01" or "2022-03-01 00:00:00.000"
+    return stripped(column).str.slice(0, 10).str.to_date("%Y-%m-%d", strict=False)
+
+
+def build(raw: pl.DataFrame, failures: Failures, aliases: Aliases) -> tuple[pl.DataFrame, dict[str, int]]:
+    failures.check(raw, stripped("id").is_null(), "id", "required value is missing")
+    start, end = _date("date_start"), _date("date_end")
+    failures.check(raw, start.is_null(), "date_start", "must be a date like 2022-03-01")
+    failures.check(raw, stripped("date_end").is_not_null() & end.is_null(), "date_end", "must be a date like 2022-03-01")
+    violence = stripped("type_of_violence")
+    failures.check(raw, ~violence.is_in(list(VIOLENCE)) | violence.is_null(), "type_of_violence",
+                   "must be 1 (state-based), 2 (non-state) or 3 (one-sided)")
+    precision = stripped("date_prec").replace_strict(PRECISIONS, default=None, return_dtype=pl.Utf8)
+    failures.check(raw, precision.is_null(), "date_prec", "must be a UCDP date precision from 1 to 5")
+    latitude = _common.parsed_number(raw, failures, "latitude", pl.Float64, required=False)
+    longitude = _common.parsed_number(raw, failures, "longitude", pl.Float64, required=False)
+    best = _common.parsed_number(raw, failures, "best", pl.Int64, required=True)
+    low = _common.parsed_number(raw, failures, "low", pl.Int64, required=False)
+    high = _common.parsed_number(raw, failures, "high", pl.Int64, required=False)
+    actors, unmapped = _common.map_actors(raw, aliases, single=("side_a", "side_b"))
+    original_id = stripped("id")
+    table = raw.lazy().select(
+        (pl.lit("ucdp:") + original_id).alias("event_id"),
+        pl.lit(ORIGIN).alias("origin"),
+        original_id.alias("original_id"),
+        start.alias("date"),
+        pl.when(end > start).then(end).otherwise(None).alias("end_date"),
+        precision.alias("date_precision"),
+        violence.replace_strict({k: v[1] for k, v in VIOLENCE.items()}, default=None, return_dtype=pl.Utf8).alias("category"),
+        violence.replace_strict({k: v[0] for k, v in VIOLENCE.items()}, default=None, return_dtype=pl.Utf8).alias("event_type"),
+        pl.lit(None, dtype=pl.Utf8).alias("sub_event_type"),
+        stripped("side_a").alias("actor1"),
+        stripped("side_b").alias("actor2"),
+        pl.lit(None, dtype=pl.Utf8).alias("assoc_actors"),
+        actors.alias("actors"),
+        stripped("country").alias("country"),
+        stripped("adm_1").alias("admin1"),
+        stripped("adm_2").alias("admin2"),
+        pl.coalesce(stripped("where_coordinates"), stripped("adm_2")).alias("location"),
+        latitude.alias("latitude"),
+        longitude.alias("longitude"),
+        best.alias("fatalities"),
+        low.alias("fatalities_low"),
+        high.alias("fatalities_high"),
+        pl.col("source_article").alias("source"),
+        pl.col("where_description").alias("notes"),
+    ).collect()
+    return table.with_columns(_common.dedupe_id_lists(table.get_column("actors"))), unmapped
+
+
+def import_ucdp_ged(file, data_dir) -> ImportReport:
+    """Import a UCDP GED CSV export into ``data_dir/imported_events.parquet``; see the module doc."""
+    return _common.run(ORIGIN, file, data_dir, required=REQUIRED, optional=OPTIONAL, build=build, source_column=SOURCE_COLUMN)

@@ -1,0 +1,43 @@
+"""Shared fixtures: the bundled conflicts and a way to break a copy of one, cell by cell."""
+
+from __future__ import annotations
+
+import csv
+import shutil
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+RUSSIA_UKRAINE = ROOT / "data" / "russia-ukraine"
+KOREA = ROOT / "tests" / "fixtures" / "korea-1950"
+
+
+@pytest.fixture
+def korea_copy(tmp_path) -> Path:
+    """A writable copy of the Korean War fixture, in a folder named like its id."""
+    target = tmp_path / "korea-1950"
+    shutil.copytree(KOREA, target)
+    return target
+
+
+def read_rows(path: Path) -> tuple[list[str], list[list[str]]]:
+    with open(path, newline="", encoding="utf-8") as handle:
+        rows = list(csv.reader(handle))
+    return rows[0], rows[1:]
+
+
+def set_cell(path: Path, row: int, column: str, value: str) -> None:
+    """Set one value of a CSV (row 0 = first data row, on file line 2 when no row spans lines)."""
+    header, rows = read_rows(path)
+    rows[row][header.index(column)] = value
+    with open(path, "w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(header)
+        writer.writerows(rows)
+
+
+def run_cli(*args: str, cwd: Path = ROOT):
+    import subprocess
+    return subprocess.run([sys.executable, "-m", "parley", *args], cwd=cwd, capture_output=True, text=True, timeout=600)
