@@ -304,14 +304,25 @@ def bargaining_range(frame: pd.DataFrame, gains=DEFAULT_GAINS, cost=DEFAULT_COST
 
 def range_sweep(frame: pd.DataFrame, actor_id: str, values=range(0, 101, 5), gains=DEFAULT_GAINS,
                 cost=DEFAULT_COST) -> pd.DataFrame:
-    """The range as one actor's expected gains rise (others keep `gains`): width shrinks to closed."""
+    """The range as one actor's expected gains rise (others keep `gains`): width shrinks to closed.
+
+    Same arithmetic as bargaining_range, with the expected outcome and the rows read once:
+    a briefing sweeps 101 values for every issue.
+    """
     rows = []
+    if frame.empty:
+        return pd.DataFrame([(float(v), None, None, 0.0, False) for v in values],
+                            columns=["gains", "low", "high", "width", "open"])
+    expected = expected_outcome_of(frame)
+    actors = [(row.actor_id, float(row.position), float(row.salience), _per_actor(cost, row.actor_id, DEFAULT_COST),
+               _per_actor(gains, row.actor_id, DEFAULT_GAINS)) for row in frame.itertuples()]
     for value in values:
-        chosen = {a: _per_actor(gains, a, DEFAULT_GAINS) for a in frame["actor_id"]}
-        chosen[actor_id] = float(value)
-        found = bargaining_range(frame, chosen, cost)
-        low, high = found if found else (None, None)
-        rows.append((float(value), low, high, (high - low) if found else 0.0, found is not None))
+        intervals = [acceptable_interval(position, salience, expected, float(value) if actor == actor_id else own, actor_cost)
+                     for actor, position, salience, actor_cost, own in actors]
+        low, high = max(lo for lo, _ in intervals), min(hi for _, hi in intervals)
+        found = low <= high
+        low, high = (round(low, DIGITS), round(high, DIGITS)) if found else (None, None)
+        rows.append((float(value), low, high, (high - low) if found else 0.0, found))
     return pd.DataFrame(rows, columns=["gains", "low", "high", "width", "open"])
 
 

@@ -262,6 +262,7 @@ def trajectories(positions: pd.DataFrame, events: pd.DataFrame, issues: pd.DataF
     n = max(len(issue_rows), 1)
     fig = make_subplots(rows=n, cols=1, shared_xaxes=True, vertical_spacing=0.35 / n,
                         subplot_titles=[esc(name) for name in issue_rows["name"]])
+    fig._validate = False  # traces below are built by parley, not typed by hand
     for row, issue in enumerate(issue_rows.itertuples(), start=1):
         for actor in actors.itertuples():
             path = stances.steps(positions, actor.actor_id, issue.issue_id, end)

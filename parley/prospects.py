@@ -17,7 +17,7 @@ from plotly.subplots import make_subplots
 from . import bargaining, charts, outcomes
 from .charts import esc
 
-FACTORS = tuple(np.round(np.linspace(0, 2, 21), 2))
+FACTORS = tuple(np.round(np.linspace(0, 2, 11), 2))
 OUTCOME_LABELS = {
     "peace_agreement": "peace agreement", "ceasefire": "ceasefire or armistice", "victory": "victory",
     "low_activity": "low activity (frozen)", "actor_ceased": "a party ceased to exist",
@@ -92,6 +92,7 @@ def paths_chart(briefing, result: dict | None = None):
     n = max(len(issue_ids), 1)
     fig = make_subplots(rows=n, cols=1, vertical_spacing=0.35 / n,
                         subplot_titles=[esc(briefing.name_of_issue(i)) for i in issue_ids] or [""])
+    fig._validate = False  # traces below are built by parley, not typed by hand
     colors = briefing.conflict.colors
     shown = set()
     for row, issue_id in enumerate(issue_ids, start=1):

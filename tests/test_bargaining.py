@@ -384,3 +384,17 @@ def test_prospects_for_korea():
     assert "<h2>Prospects</h2>" in html and "United Nations Command" in html
     prospects.paths_chart(briefing)
     prospects.sensitivity_chart(briefing)
+
+
+def test_range_sweep_matches_bargaining_range_at_every_value():
+    import pandas as pd
+    from parley import bargaining
+    frame = pd.DataFrame({"actor_id": ["a", "b", "c"], "position": [0.0, 100.0, 60.0],
+                          "salience": [90.0, 70.0, 40.0], "capability": [30.0, 60.0, 10.0]})
+    sweep = bargaining.range_sweep(frame, "b", range(0, 101, 7))
+    for row in sweep.itertuples():
+        gains = {"a": bargaining.DEFAULT_GAINS, "b": row.gains, "c": bargaining.DEFAULT_GAINS}
+        expected = bargaining.bargaining_range(frame, gains)
+        assert (expected is not None) == row.open
+        if expected:
+            assert (row.low, row.high) == expected

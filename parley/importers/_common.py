@@ -88,12 +88,16 @@ class Failures:
         if total > MAX_LISTED:
             self.more.append((records[MAX_LISTED], column, total - MAX_LISTED, message))
 
-    def check(self, raw: pl.DataFrame, bad: pl.Expr, column: str, message: str) -> None:
-        """Record every row of ``raw`` where ``bad`` holds, showing the raw value of ``column``."""
-        hits = raw.lazy().filter(bad).select("_row", pl.col(column).alias("value")).collect()
-        if hits.height:
-            head = hits.head(MAX_LISTED + 1)
-            self.add(head["_row"].to_list(), column, message, head["value"].to_list(), total=hits.height)
+    def scan(self, frame: pl.DataFrame, checks: list[tuple[pl.Expr, str, str]]) -> None:
+        """Run boolean ``bad`` expressions (bad, column, message) in one pass; list the rows of those that hit.
+
+        The value shown is ``column`` of ``frame`` (the export's raw text)."""
+        counts = frame.select([bad.fill_null(True).sum().alias(str(i)) for i, (bad, _, _) in enumerate(checks)]).row(0)
+        for (bad, column, message), count in zip(checks, counts):
+            if count:
+                head = frame.lazy().filter(bad.fill_null(True)).select("_row", pl.col(column).alias("value")).head(MAX_LISTED + 1).collect()
+                values = None if message == "required value is missing" else head["value"].to_list()
+                self.add(head["_row"].to_list(), column, message, values, total=count)
 
     def problems(self) -> list[Problem]:
         lines = record_lines(self.path, {r for r, _, _ in self.found} | {r for r, _, _, _ in self.more})
@@ -194,7 +198,10 @@ def read_export(path: Path, label: str, required: tuple[str, ...], optional: tup
                           encoding="utf8", raise_if_empty=False)
     except (pl.exceptions.PolarsError, OSError) as err:
         raise DataError(structure_problems(path, label, str(err))) from None
-    raw = raw.with_row_index("_row").filter(pl.any_horizontal(pl.col(columns).is_not_null()))
+    raw = raw.with_row_index("_row")
+    blank = raw.select(pl.all_horizontal(pl.col(columns).is_null()).sum()).item()
+    if blank:  # blank lines come out as rows of nulls
+        raw = raw.filter(pl.any_horizontal(pl.col(columns).is_not_null()))
     if raw.height == 0:
         raise DataError([Problem(label, 1, "-", "has a header but no rows; nothing imported (an empty export would remove every stored event)")])
     missing = [c for c in optional if c not in header]
@@ -207,14 +214,18 @@ def stripped(column: str) -> pl.Expr:
     return pl.col(column).str.strip_chars().replace("", None)
 
 
-def parsed_number(raw: pl.DataFrame, failures: Failures, column: str, dtype, *, required: bool) -> pl.Expr:
-    """``column`` cast to ``dtype``; text that is not a number (or missing, if required) is recorded."""
-    value = stripped(column).cast(dtype, strict=False)
+def number(column: str, dtype) -> pl.Expr:
+    """``column`` (text) as ``dtype``; null where empty or not a number (see :func:`number_checks`)."""
+    return stripped(column).cast(dtype, strict=False)
+
+
+def number_checks(column: str, parsed: str, dtype, *, required: bool) -> list[tuple[pl.Expr, str, str]]:
+    """Checks for :meth:`Failures.scan`: text that is not a number; missing, if required."""
     kind = "a whole number" if dtype == pl.Int64 else "a number"
-    failures.check(raw, stripped(column).is_not_null() & value.is_null(), column, f"must be {kind}")
+    checks = [(stripped(column).is_not_null() & pl.col(parsed).is_null(), column, f"must be {kind}")]
     if required:
-        failures.check(raw, stripped(column).is_null(), column, "required value is missing")
-    return value
+        checks.append((stripped(column).is_null(), column, "required value is missing"))
+    return checks
 
 
 # --- actors -----------------------------------------------------------------------------------

@@ -81,37 +81,47 @@ def category_of(event_type: str | None, sub_event_type: str | None) -> str | Non
 
 def build(raw: pl.DataFrame, failures: Failures, aliases: Aliases) -> tuple[pl.DataFrame, dict[str, int]]:
     date_text = stripped("event_date")
-    date = pl.coalesce(date_text.str.to_date("%Y-%m-%d", strict=False), date_text.str.to_date("%d %B %Y", strict=False))
-    failures.check(raw, stripped("event_id_cnty").is_null(), "event_id_cnty", "required value is missing")
-    failures.check(raw, date.is_null(), "event_date", "must be a date like 2024-03-15 or 15 March 2024")
-    precision = stripped("time_precision").replace_strict(PRECISIONS, default=None, return_dtype=pl.Utf8)
-    failures.check(raw, precision.is_null(), "time_precision", "must be 1 (day), 2 (week) or 3 (month)")
-    failures.check(raw, ~stripped("event_type").is_in(list(EVENT_TYPES)) | stripped("event_type").is_null(), "event_type",
-                   "unknown ACLED event type; expected one of: " + ", ".join(EVENT_TYPES))
-    latitude = _common.parsed_number(raw, failures, "latitude", pl.Float64, required=False)
-    longitude = _common.parsed_number(raw, failures, "longitude", pl.Float64, required=False)
-    fatalities = _common.parsed_number(raw, failures, "fatalities", pl.Int64, required=True)
+    parsed = raw.lazy().with_columns(
+        stripped("event_id_cnty").alias("_id"),
+        pl.coalesce(date_text.str.to_date("%Y-%m-%d", strict=False),
+                    date_text.str.to_date("%d %B %Y", strict=False)).alias("_date"),
+        stripped("time_precision").replace_strict(PRECISIONS, default=None, return_dtype=pl.Utf8).alias("_precision"),
+        stripped("event_type").alias("_type"),
+        stripped("sub_event_type").alias("_sub_type"),
+        _common.number("latitude", pl.Float64).alias("_latitude"),
+        _common.number("longitude", pl.Float64).alias("_longitude"),
+        _common.number("fatalities", pl.Int64).alias("_fatalities"),
+    ).collect()
+    failures.scan(parsed, [
+        (pl.col("_id").is_null(), "event_id_cnty", "required value is missing"),
+        (pl.col("_date").is_null(), "event_date", "must be a date like 2024-03-15 or 15 March 2024"),
+        (pl.col("_precision").is_null(), "time_precision", "must be 1 (day), 2 (week) or 3 (month)"),
+        (~pl.col("_type").is_in(list(EVENT_TYPES)), "event_type",
+         "unknown ACLED event type; expected one of: " + ", ".join(EVENT_TYPES)),
+        *_common.number_checks("latitude", "_latitude", pl.Float64, required=False),
+        *_common.number_checks("longitude", "_longitude", pl.Float64, required=False),
+        *_common.number_checks("fatalities", "_fatalities", pl.Int64, required=True),
+    ])
+    failures.raise_if_any()
 
-    pairs = raw.select(stripped("event_type").alias("t"), stripped("sub_event_type").alias("s")).unique()
-    categories = pl.DataFrame({"t": pairs["t"], "s": pairs["s"],
+    pairs = parsed.select("_type", "_sub_type").unique()
+    categories = pl.DataFrame({"_type": pairs["_type"], "_sub_type": pairs["_sub_type"],
                                "category": [category_of(t, s) for t, s in pairs.iter_rows()]},
-                              schema={"t": pl.Utf8, "s": pl.Utf8, "category": pl.Utf8})
+                              schema={"_type": pl.Utf8, "_sub_type": pl.Utf8, "category": pl.Utf8})
     actors, unmapped = _common.map_actors(raw, aliases, single=("actor1", "actor2"), multi=("assoc_actor_1", "assoc_actor_2"))
-    original_id = stripped("event_id_cnty")
     table = (
-        raw.lazy()
-        .with_columns(stripped("event_type").alias("t"), stripped("sub_event_type").alias("s"))
-        .join(categories.lazy(), on=["t", "s"], how="left", nulls_equal=True, maintain_order="left")
+        parsed.lazy()
+        .join(categories.lazy(), on=["_type", "_sub_type"], how="left", nulls_equal=True, maintain_order="left")
         .select(
-            (pl.lit("acled:") + original_id).alias("event_id"),
+            (pl.lit("acled:") + pl.col("_id")).alias("event_id"),
             pl.lit(ORIGIN).alias("origin"),
-            original_id.alias("original_id"),
-            date.alias("date"),
+            pl.col("_id").alias("original_id"),
+            pl.col("_date").alias("date"),
             pl.lit(None, dtype=pl.Date).alias("end_date"),
-            precision.alias("date_precision"),
+            pl.col("_precision").alias("date_precision"),
             pl.col("category"),
-            pl.col("t").alias("event_type"),
-            pl.col("s").alias("sub_event_type"),
+            pl.col("_type").alias("event_type"),
+            pl.col("_sub_type").alias("sub_event_type"),
             stripped("actor1").alias("actor1"),
             stripped("actor2").alias("actor2"),
             pl.concat_str([stripped("assoc_actor_1"), stripped("assoc_actor_2")], separator="; ", ignore_nulls=True)
@@ -121,9 +131,9 @@ def build(raw: pl.DataFrame, failures: Failures, aliases: Aliases) -> tuple[pl.D
             stripped("admin1").alias("admin1"),
             stripped("admin2").alias("admin2"),
             stripped("location").alias("location"),
-            latitude.alias("latitude"),
-            longitude.alias("longitude"),
-            fatalities.alias("fatalities"),
+            pl.col("_latitude").alias("latitude"),
+            pl.col("_longitude").alias("longitude"),
+            pl.col("_fatalities").alias("fatalities"),
             pl.lit(None, dtype=pl.Int64).alias("fatalities_low"),
             pl.lit(None, dtype=pl.Int64).alias("fatalities_high"),
             pl.col("source"),

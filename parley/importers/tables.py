@@ -39,7 +39,8 @@ ALIASES = pa.DataFrameSchema(
         "alias": pa.Column(str, unique=True, description=(
             "Actor name exactly as an export writes it, e.g. `Military Forces of Russia (2000-)` (ACLED) or "
             "`Government of Russia (Soviet Union)` (UCDP GED); matched ignoring case and repeated spaces.")),
-        "actor_id": pa.Column(str, schema.id_value(), description="The parley actor it stands for; must be in actors.csv."),
+        "actor_id": pa.Column(str, pa.Check.str_matches(schema.ID_PATTERN, error="must be an id: lowercase letters, digits, '_' or '-'"),
+                              description="The parley actor it stands for; must be in actors.csv."),
     },
     name="actor_aliases", strict=True, ordered=False,
 )

@@ -59,29 +59,41 @@ def _date(column: str) -> pl.Expr:
 
 
 def build(raw: pl.DataFrame, failures: Failures, aliases: Aliases) -> tuple[pl.DataFrame, dict[str, int]]:
-    failures.check(raw, stripped("id").is_null(), "id", "required value is missing")
-    start, end = _date("date_start"), _date("date_end")
-    failures.check(raw, start.is_null(), "date_start", "must be a date like 2022-03-01")
-    failures.check(raw, stripped("date_end").is_not_null() & end.is_null(), "date_end", "must be a date like 2022-03-01")
-    violence = stripped("type_of_violence")
-    failures.check(raw, ~violence.is_in(list(VIOLENCE)) | violence.is_null(), "type_of_violence",
-                   "must be 1 (state-based), 2 (non-state) or 3 (one-sided)")
-    precision = stripped("date_prec").replace_strict(PRECISIONS, default=None, return_dtype=pl.Utf8)
-    failures.check(raw, precision.is_null(), "date_prec", "must be a UCDP date precision from 1 to 5")
-    latitude = _common.parsed_number(raw, failures, "latitude", pl.Float64, required=False)
-    longitude = _common.parsed_number(raw, failures, "longitude", pl.Float64, required=False)
-    best = _common.parsed_number(raw, failures, "best", pl.Int64, required=True)
-    low = _common.parsed_number(raw, failures, "low", pl.Int64, required=False)
-    high = _common.parsed_number(raw, failures, "high", pl.Int64, required=False)
+    parsed = raw.lazy().with_columns(
+        stripped("id").alias("_id"),
+        _date("date_start").alias("_start"),
+        _date("date_end").alias("_end"),
+        stripped("type_of_violence").alias("_violence"),
+        stripped("date_prec").replace_strict(PRECISIONS, default=None, return_dtype=pl.Utf8).alias("_precision"),
+        _common.number("latitude", pl.Float64).alias("_latitude"),
+        _common.number("longitude", pl.Float64).alias("_longitude"),
+        _common.number("best", pl.Int64).alias("_best"),
+        _common.number("low", pl.Int64).alias("_low"),
+        _common.number("high", pl.Int64).alias("_high"),
+    ).collect()
+    failures.scan(parsed, [
+        (pl.col("_id").is_null(), "id", "required value is missing"),
+        (pl.col("_start").is_null(), "date_start", "must be a date like 2022-03-01"),
+        (stripped("date_end").is_not_null() & pl.col("_end").is_null(), "date_end", "must be a date like 2022-03-01"),
+        (~pl.col("_violence").is_in(list(VIOLENCE)), "type_of_violence", "must be 1 (state-based), 2 (non-state) or 3 (one-sided)"),
+        (pl.col("_precision").is_null(), "date_prec", "must be a UCDP date precision from 1 to 5"),
+        *_common.number_checks("latitude", "_latitude", pl.Float64, required=False),
+        *_common.number_checks("longitude", "_longitude", pl.Float64, required=False),
+        *_common.number_checks("best", "_best", pl.Int64, required=True),
+        *_common.number_checks("low", "_low", pl.Int64, required=False),
+        *_common.number_checks("high", "_high", pl.Int64, required=False),
+    ])
+    failures.raise_if_any()
+
     actors, unmapped = _common.map_actors(raw, aliases, single=("side_a", "side_b"))
-    original_id = stripped("id")
-    table = raw.lazy().select(
-        (pl.lit("ucdp:") + original_id).alias("event_id"),
+    violence = pl.col("_violence")
+    table = parsed.lazy().select(
+        (pl.lit("ucdp:") + pl.col("_id")).alias("event_id"),
         pl.lit(ORIGIN).alias("origin"),
-        original_id.alias("original_id"),
-        start.alias("date"),
-        pl.when(end > start).then(end).otherwise(None).alias("end_date"),
-        precision.alias("date_precision"),
+        pl.col("_id").alias("original_id"),
+        pl.col("_start").alias("date"),
+        pl.when(pl.col("_end") > pl.col("_start")).then(pl.col("_end")).otherwise(None).alias("end_date"),
+        pl.col("_precision").alias("date_precision"),
         violence.replace_strict({k: v[1] for k, v in VIOLENCE.items()}, default=None, return_dtype=pl.Utf8).alias("category"),
         violence.replace_strict({k: v[0] for k, v in VIOLENCE.items()}, default=None, return_dtype=pl.Utf8).alias("event_type"),
         pl.lit(None, dtype=pl.Utf8).alias("sub_event_type"),
@@ -93,11 +105,11 @@ def build(raw: pl.DataFrame, failures: Failures, aliases: Aliases) -> tuple[pl.D
         stripped("adm_1").alias("admin1"),
         stripped("adm_2").alias("admin2"),
         pl.coalesce(stripped("where_coordinates"), stripped("adm_2")).alias("location"),
-        latitude.alias("latitude"),
-        longitude.alias("longitude"),
-        best.alias("fatalities"),
-        low.alias("fatalities_low"),
-        high.alias("fatalities_high"),
+        pl.col("_latitude").alias("latitude"),
+        pl.col("_longitude").alias("longitude"),
+        pl.col("_best").alias("fatalities"),
+        pl.col("_low").alias("fatalities_low"),
+        pl.col("_high").alias("fatalities_high"),
         pl.col("source_article").alias("source"),
         pl.col("where_description").alias("notes"),
     ).collect()
