@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import csv
 import os
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
@@ -312,84 +313,102 @@ def dedupe_id_lists(series: pl.Series) -> pl.Series:
     mapping = {}
     for value in series.drop_nulls().unique().to_list():
         ids = list(dict.fromkeys(p for p in value.split(";") if p))
-        mapping[value] = ";".join(ids) if ids else None
-    return series.replace_strict(mapping, default=None, return_dtype=pl.Utf8)
+        if not ids or ";".join(ids) != value:
+            mapping[value] = ";".join(ids) if ids else None
+    return series.replace(mapping) if mapping else series
 
 
 # --- validating, comparing, writing -----------------------------------------------------------
 
-def validate(table: pl.DataFrame, raw: pl.DataFrame, failures: Failures, source_column: dict[str, str]) -> None:
-    """The pandera schema over the mapped table; failures reported on the export's own columns."""
+def schema_errors(table: pl.DataFrame) -> pp.errors.SchemaErrors | None:
+    """Validate the mapped table against the pandera schema; the errors, or None."""
     try:
         tables.IMPORTED_EVENTS.validate(table, lazy=True)
     except pp.errors.SchemaErrors as err:
-        rows = raw.get_column("_row")
-        grouped: dict[tuple[str, str], list[tuple[int | None, object]]] = {}
-        for case in err.failure_cases.iter_rows(named=True):
-            column = case["column"] or tables.FRAME_CHECK_COLUMNS.get(case["check"], "-")
-            check = {"field_uniqueness": "duplicate id", "not_nullable": "required value is missing"}.get(
-                str(case["check"]), str(case["check"]))
-            index = None if case["index"] is None else int(case["index"])
-            grouped.setdefault((column, check), []).append((index, case["failure_case"]))
-        for (column, check), hits in grouped.items():
-            export_column = source_column.get(column, column)
-            records = [rows[i] if i is not None else -1 for i, _ in hits]
-            values = [raw.get_column(export_column)[i] if i is not None and export_column in raw.columns else v
-                      for i, v in hits[:MAX_LISTED + 1]]
-            failures.add(records, export_column, check, None if check == "required value is missing" else values)
-    failures.raise_if_any()
+        return err
+    return None
 
 
-def _read_stored(path: Path, label: str) -> pl.DataFrame:
+def report_schema_errors(err: pp.errors.SchemaErrors, raw: pl.DataFrame, failures: Failures,
+                         source_column: dict[str, str]) -> None:
+    """Pandera's failure cases as problems on the export's own columns and lines."""
+    rows = raw.get_column("_row")
+    grouped: dict[tuple[str, str], list[tuple[int | None, object]]] = {}
+    for case in err.failure_cases.iter_rows(named=True):
+        column = case["column"] or tables.FRAME_CHECK_COLUMNS.get(case["check"], "-")
+        check = {"field_uniqueness": "duplicate id", "not_nullable": "required value is missing"}.get(
+            str(case["check"]), str(case["check"]))
+        index = None if case["index"] is None else int(case["index"])
+        grouped.setdefault((column, check), []).append((index, case["failure_case"]))
+    for (column, check), hits in grouped.items():
+        export_column = source_column.get(column, column)
+        records = [rows[i] if i is not None else -1 for i, _ in hits]
+        values = [raw.get_column(export_column)[i] if i is not None and export_column in raw.columns else v
+                  for i, v in hits[:MAX_LISTED + 1]]
+        failures.add(records, export_column, check, None if check == "required value is missing" else values)
+
+
+def _stored(path: Path, label: str) -> pl.LazyFrame | None:
+    """The stored table, lazily (nothing is read yet), or None; refused if it is not ours."""
+    if not path.exists():
+        return None
+    expected = {name: column.dtype.type for name, column in tables.IMPORTED_EVENTS.columns.items()}
     try:
-        stored = pl.read_parquet(path)
+        stored = pl.scan_parquet(path)
+        found = dict(stored.collect_schema())
     except (pl.exceptions.PolarsError, OSError) as err:
         raise DataError([Problem(label, 1, "-", f"is not a readable Parquet file ({str(err).splitlines()[0]}); "
                                                 "delete it and import the exports again")]) from None
-    expected = {name: column.dtype.type for name, column in tables.IMPORTED_EVENTS.columns.items()}
-    if dict(stored.schema) != expected:
+    if found != expected:
         raise DataError([Problem(label, 1, "-", "was written by another version of parley (its columns differ); "
                                                 "delete it and import the exports again")])
     return stored
 
 
-def _fingerprints(frame: pl.DataFrame) -> pl.DataFrame:
-    """event_id and a hash of the whole row; both sides are hashed in the same run, by the same polars."""
-    return pl.DataFrame({"event_id": frame.get_column("event_id"), "fingerprint": frame.hash_rows(seed=0)})
+def _fingerprint() -> pl.Expr:
+    """A hash of the whole row; old and new rows are hashed in the same run by the same expression."""
+    return pl.struct(tables.COLUMNS).hash(seed=0).alias("fingerprint")
 
 
-def store(origin: str, table: pl.DataFrame, folder: Path) -> tuple[dict[str, int], bool]:
-    """Replace ``origin``'s rows of the stored table by ``table``: counts, and whether the file was written."""
+def prepare(origin: str, table: pl.DataFrame, folder: Path) -> tuple[dict[str, int], Path | None]:
+    """Compare with the stored table and, if anything changed, write the new one to a temporary file.
+
+    The stored rows of other origins are kept; ``origin``'s rows become ``table``. Returns the
+    counts and the temporary file (None when nothing changed: the stored file stays untouched).
+    """
     path = folder / tables.IMPORTED_FILE
-    label = f"{folder.name}/{tables.IMPORTED_FILE}"
-    stored = _read_stored(path, label) if path.exists() else None
+    stored = _stored(path, f"{folder.name}/{tables.IMPORTED_FILE}")
     if stored is not None:
-        before = stored.filter(pl.col("origin") == origin)
-        old, new = _fingerprints(before), _fingerprints(table)
+        old = stored.filter(pl.col("origin") == origin).select("event_id", _fingerprint()).collect(engine="streaming")
+        new = table.select("event_id", _fingerprint())
         both = new.join(old, on="event_id", how="inner", suffix="_old")
         common = both.height
         updated = int((both["fingerprint"] != both["fingerprint_old"]).sum())
-        counts = {"added": table.height - common, "updated": updated, "removed": before.height - common,
+        counts = {"added": table.height - common, "updated": updated, "removed": old.height - common,
                   "unchanged": common - updated}
     else:
         counts = {"added": table.height, "updated": 0, "removed": 0, "unchanged": 0}
     if counts["added"] == counts["updated"] == counts["removed"] == 0:
-        return counts, False
+        return counts, None
     result = table if stored is None else pl.concat(
-        [table if o == origin else stored.filter(pl.col("origin") == o) for o in tables.ORIGINS], how="vertical")
+        [table if o == origin else stored.filter(pl.col("origin") == o).collect() for o in tables.ORIGINS], how="vertical")
     temporary = folder / f".{tables.IMPORTED_FILE}.{os.getpid()}.tmp"
     try:
         result.write_parquet(temporary, **PARQUET_OPTIONS)
-        os.replace(temporary, path)
-    finally:
+    except BaseException:
         temporary.unlink(missing_ok=True)
-    return counts, True
+        raise
+    return counts, temporary
 
 
 def run(origin: str, file, data_dir, *, required: tuple[str, ...], optional: tuple[str, ...],
         build: Callable[[pl.DataFrame, Failures, Aliases], tuple[pl.DataFrame, dict[str, int]]],
         source_column: dict[str, str]) -> ImportReport:
-    """Read, map (``build``), validate and store one export; raise DataError listing every problem."""
+    """Read, map (``build``), validate and store one export; raise DataError listing every problem.
+
+    Validation (pandera) runs in a second thread while the new table is compared and written to a
+    temporary file; the file replaces the stored one (``os.replace``, atomic) only if validation passed.
+    """
     path, folder = Path(file), Path(data_dir)
     if not folder.is_dir():
         raise UsageError(f"--into {folder}: no such conflict folder")
@@ -401,8 +420,21 @@ def run(origin: str, file, data_dir, *, required: tuple[str, ...], optional: tup
     failures = Failures(path, label)
     table, unmapped = build(raw, failures, aliases)
     failures.raise_if_any()
-    validate(table, raw, failures, source_column)
-    counts, written = store(origin, table, folder)
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        validation = pool.submit(schema_errors, table)
+        try:
+            counts, temporary = prepare(origin, table, folder)
+        finally:
+            errors = validation.result()
+    try:
+        if errors is not None:
+            report_schema_errors(errors, raw, failures, source_column)
+            failures.raise_if_any()
+        if temporary is not None:
+            os.replace(temporary, folder / tables.IMPORTED_FILE)
+    finally:
+        if temporary is not None:
+            temporary.unlink(missing_ok=True)
     return ImportReport(origin=origin, source=str(path), target=folder / tables.IMPORTED_FILE, rows=table.height,
-                        written=written, unmapped=unmapped, aliases_file=aliases.path or folder / tables.ALIASES_FILE,
-                        **counts)
+                        written=temporary is not None, unmapped=unmapped,
+                        aliases_file=aliases.path or folder / tables.ALIASES_FILE, **counts)

@@ -68,6 +68,7 @@ SUB_EVENT_TYPES = {  # (event type, sub-event type) -> category, where it differ
     ("Strategic developments", "Other"): "other",
 }
 PRECISIONS = {"1": "day", "2": "week", "3": "month"}
+KEY_SEPARATOR = "\x1f"
 # imported column -> ACLED column, for locating problems
 SOURCE_COLUMN = {"event_id": "event_id_cnty", "original_id": "event_id_cnty", "date": "event_date",
                  "date_precision": "time_precision", "category": "event_type", "sub_event_type": "sub_event_type",
@@ -83,8 +84,7 @@ def build(raw: pl.DataFrame, failures: Failures, aliases: Aliases) -> tuple[pl.D
     date_text = stripped("event_date")
     parsed = raw.lazy().with_columns(
         stripped("event_id_cnty").alias("_id"),
-        pl.coalesce(date_text.str.to_date("%Y-%m-%d", strict=False),
-                    date_text.str.to_date("%d %B %Y", strict=False)).alias("_date"),
+        date_text.str.to_date("%Y-%m-%d", strict=False).alias("_date"),
         stripped("time_precision").replace_strict(PRECISIONS, default=None, return_dtype=pl.Utf8).alias("_precision"),
         stripped("event_type").alias("_type"),
         stripped("sub_event_type").alias("_sub_type"),
@@ -92,6 +92,8 @@ def build(raw: pl.DataFrame, failures: Failures, aliases: Aliases) -> tuple[pl.D
         _common.number("longitude", pl.Float64).alias("_longitude"),
         _common.number("fatalities", pl.Int64).alias("_fatalities"),
     ).collect()
+    if parsed.select(pl.col("_date").is_null().any()).item():  # older exports write "15 March 2024"
+        parsed = parsed.with_columns(pl.coalesce("_date", date_text.str.to_date("%d %B %Y", strict=False)).alias("_date"))
     failures.scan(parsed, [
         (pl.col("_id").is_null(), "event_id_cnty", "required value is missing"),
         (pl.col("_date").is_null(), "event_date", "must be a date like 2024-03-15 or 15 March 2024"),
@@ -104,14 +106,12 @@ def build(raw: pl.DataFrame, failures: Failures, aliases: Aliases) -> tuple[pl.D
     ])
     failures.raise_if_any()
 
-    pairs = parsed.select("_type", "_sub_type").unique()
-    categories = pl.DataFrame({"_type": pairs["_type"], "_sub_type": pairs["_sub_type"],
-                               "category": [category_of(t, s) for t, s in pairs.iter_rows()]},
-                              schema={"_type": pl.Utf8, "_sub_type": pl.Utf8, "category": pl.Utf8})
+    pairs = parsed.select("_type", "_sub_type").unique().rows()
+    category = pl.concat_str([pl.col("_type"), pl.col("_sub_type").fill_null("")], separator=KEY_SEPARATOR).replace_strict(
+        {f"{t}{KEY_SEPARATOR}{s or ''}": category_of(t, s) for t, s in pairs}, default=None, return_dtype=pl.Utf8)
     actors, unmapped = _common.map_actors(raw, aliases, single=("actor1", "actor2"), multi=("assoc_actor_1", "assoc_actor_2"))
     table = (
         parsed.lazy()
-        .join(categories.lazy(), on=["_type", "_sub_type"], how="left", nulls_equal=True, maintain_order="left")
         .select(
             (pl.lit("acled:") + pl.col("_id")).alias("event_id"),
             pl.lit(ORIGIN).alias("origin"),
@@ -119,7 +119,7 @@ def build(raw: pl.DataFrame, failures: Failures, aliases: Aliases) -> tuple[pl.D
             pl.col("_date").alias("date"),
             pl.lit(None, dtype=pl.Date).alias("end_date"),
             pl.col("_precision").alias("date_precision"),
-            pl.col("category"),
+            category.alias("category"),
             pl.col("_type").alias("event_type"),
             pl.col("_sub_type").alias("sub_event_type"),
             stripped("actor1").alias("actor1"),
