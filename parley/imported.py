@@ -1,0 +1,220 @@
+"""Imported event data (ACLED, UCDP GED) for analysis and briefings.
+
+A conflict folder may hold ``imported_events.parquet`` (written by ``python -m parley import``;
+schema in :mod:`parley.importers.tables`), up to millions of rows. Nothing here plots single
+events: :func:`load_imported` reads only the columns (and dates) asked for, and the pure
+functions below aggregate per week, per category and per first-level region (admin1).
+:func:`imported_section` is what a briefing shows: a few sentences, a map of events per region,
+the fatalities trend and events per week by category; ``[]`` when the folder has no imported data.
+
+ACLED and UCDP GED often record the same incidents: their counts and fatalities are never
+added together. Each aggregation keeps origins apart or is given one origin's rows.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+IMPORTED_FILE = "imported_events.parquet"  # = parley.importers.tables.IMPORTED_FILE (polars-free import)
+ORIGIN_NAMES = {"acled": "ACLED", "ucdp-ged": "UCDP GED"}
+ORIGIN_CREDITS = {
+    "acled": "ACLED (Armed Conflict Location & Event Data Project) export",
+    "ucdp-ged": "UCDP Georeferenced Event Dataset (GED) export",
+}
+FATALITY_NOTES = {"acled": "reported fatalities", "ucdp-ged": "best estimate of deaths"}
+NEEDED = ("origin", "date", "category", "admin1", "latitude", "longitude", "fatalities")
+TREND_WEEKS = 26
+
+
+def imported_path(folder: str | Path) -> Path:
+    return Path(folder) / IMPORTED_FILE
+
+
+def load_imported(folder: str | Path, columns: tuple[str, ...] | list[str] = NEEDED, *, start=None, end=None,
+                  origins: tuple[str, ...] | None = None) -> pd.DataFrame | None:
+    """The imported events of a conflict folder (only ``columns``, dates from ``start`` to ``end``
+    inclusive, of ``origins``), or None when the folder has no imported data.
+
+    ``date`` comes back as ``datetime64[s]`` like the curated events."""
+    import pyarrow.parquet as pq
+
+    path = imported_path(folder)
+    if not path.exists():
+        return None
+    columns = list(dict.fromkeys(columns))
+    filters = []
+    if start is not None:
+        filters.append(("date", ">=", pd.Timestamp(start).date()))
+    if end is not None:
+        filters.append(("date", "<=", pd.Timestamp(end).date()))
+    if origins is not None:
+        filters.append(("origin", "in", list(origins)))
+    table = pq.read_table(path, columns=columns, filters=filters or None)
+    frame = table.to_pandas(date_as_object=False)
+    for name in ("date", "end_date"):
+        if name in frame.columns:
+            frame[name] = frame[name].astype("datetime64[s]")
+    return frame
+
+
+# --- aggregations (pure) ----------------------------------------------------------------------
+
+def week_of(dates: pd.Series) -> pd.Series:
+    """The Monday starting each date's week (weeks as in parley.charts.activity)."""
+    return (dates - pd.to_timedelta(dates.dt.dayofweek, unit="D")).dt.normalize()
+
+
+def _weeks(start, end) -> pd.DatetimeIndex:
+    start, end = pd.Timestamp(start), pd.Timestamp(end)
+    first = (start - pd.Timedelta(days=start.dayofweek)).normalize()
+    return pd.date_range(first, end, freq="W-MON", name="week").astype("datetime64[s]")
+
+
+def _inside(events: pd.DataFrame, start, end) -> pd.DataFrame:
+    mask = pd.Series(True, index=events.index)
+    if start is not None:
+        mask &= events["date"] >= pd.Timestamp(start)
+    if end is not None:
+        mask &= events["date"] <= pd.Timestamp(end)
+    return events[mask]
+
+
+def weekly(events: pd.DataFrame, by: str, start, end, *, value: str = "count") -> pd.DataFrame:
+    """Weeks (rows, every week from ``start``'s to ``end``'s, zero-filled) x values of ``by`` (columns):
+    number of events (``value="count"``) or sum of fatalities (``value="fatalities"``)."""
+    if value not in ("count", "fatalities"):
+        raise ValueError(f"value must be 'count' or 'fatalities', not {value!r}")
+    inside = _inside(events, start, end)
+    keyed = inside.assign(week=week_of(inside["date"]))
+    grouped = keyed.groupby(["week", by], observed=True, dropna=True)
+    table = (grouped.size() if value == "count" else grouped["fatalities"].sum()).unstack(fill_value=0)
+    table.columns = table.columns.astype(object)
+    table.columns.name = by
+    return table.reindex(_weeks(start, end), fill_value=0).astype("int64")
+
+
+def weekly_by_category(events: pd.DataFrame, start, end, *, value: str = "count") -> pd.DataFrame:
+    return weekly(events, "category", start, end, value=value)
+
+
+def weekly_by_admin1(events: pd.DataFrame, start, end, *, value: str = "count") -> pd.DataFrame:
+    """As :func:`weekly` by admin1, columns ordered by their total, largest first."""
+    table = weekly(events, "admin1", start, end, value=value)
+    return table[table.sum().sort_values(ascending=False, kind="stable").index]
+
+
+def weekly_fatalities_by_origin(events: pd.DataFrame, start, end) -> pd.DataFrame:
+    """Weeks x origins: fatalities per week, one column per export (never added together)."""
+    return weekly(events, "origin", start, end, value="fatalities")
+
+
+def admin1_totals(events: pd.DataFrame, start=None, end=None) -> pd.DataFrame:
+    """Per admin1: events, fatalities and the mean latitude/longitude of its events with coordinates;
+    largest first. Events without an admin1 are left out."""
+    inside = _inside(events, start, end)
+    inside = inside[inside["admin1"].notna()]
+    grouped = inside.groupby("admin1", observed=True)
+    totals = pd.DataFrame({
+        "events": grouped.size(),
+        "fatalities": grouped["fatalities"].sum(),
+        "latitude": grouped["latitude"].mean(),
+        "longitude": grouped["longitude"].mean(),
+    }).reset_index()
+    totals["admin1"] = totals["admin1"].astype(object)
+    return totals.sort_values(["events", "admin1"], ascending=[False, True], kind="stable").reset_index(drop=True)
+
+
+def primary_origin(events: pd.DataFrame) -> str | None:
+    """The origin the single-source charts use: ACLED when present (finer event coverage), else UCDP GED."""
+    present = set(events["origin"].unique()) if len(events) else set()
+    for origin in ("acled", "ucdp-ged"):
+        if origin in present:
+            return origin
+    return None
+
+
+# --- the briefing section ---------------------------------------------------------------------
+
+def _credit(origins) -> str:
+    return "; ".join(ORIGIN_CREDITS[o] for o in ("acled", "ucdp-ged") if o in set(origins)) + ", imported with parley"
+
+
+def imported_figures(folder: str | Path, start, end, *, trend_start=None) -> dict | None:
+    """The aggregates and figures of imported data for a period (``start``..``end``) and a trend
+    window (``trend_start``..``end``, default 26 weeks); None when the folder has no imported data."""
+    from . import imported_charts
+
+    start, end = pd.Timestamp(start), pd.Timestamp(end)
+    trend_start = pd.Timestamp(trend_start) if trend_start is not None else min(start, end - pd.Timedelta(weeks=TREND_WEEKS))
+    events = load_imported(folder, start=trend_start, end=end)
+    if events is None:
+        return None
+    period_events = _inside(events, start, end)
+    origin = primary_origin(period_events) or primary_origin(events)
+    if origin is None:
+        return {"events": events, "origin": None, "figures": []}
+    mine = events[events["origin"] == origin]
+    credit = _credit(events["origin"].unique())
+    totals = admin1_totals(mine, start, end)
+    trend = weekly_fatalities_by_origin(events, trend_start, end)
+    categories = weekly_by_category(mine, trend_start, end)
+    name = ORIGIN_NAMES[origin]
+    period_text = f"{start:%d %b %Y} to {end:%d %b %Y}"
+    figures = [
+        imported_charts.region_map(totals, title=f"{name} events per region, {period_text} (bubble area: events; colour: fatalities)",
+                                   source=credit),
+        imported_charts.fatalities_trend(trend, title=f"Fatalities per week, {trend_start:%d %b %Y} to {end:%d %b %Y}",
+                                         source=credit, notes=FATALITY_NOTES),
+        imported_charts.weekly_categories(categories, title=f"{name} events per week, by parley category", source=credit),
+    ]
+    return {"events": events, "period_events": period_events, "origin": origin, "totals": totals, "trend": trend,
+            "categories": categories, "figures": figures, "credit": credit}
+
+
+def summary_html(result: dict, period_title: str) -> str:
+    """A heading and sentences computed from the aggregates; every piece of data escaped."""
+    from .charts import esc
+
+    out = ["<h2>Recorded violence (imported event data)</h2>"]
+    period_events = result.get("period_events")
+    if result.get("origin") is None or period_events is None or period_events.empty:
+        out.append(f"<p>No imported events in {esc(period_title)}.</p>")
+        return "".join(out)
+    sentences = []
+    for origin in ("acled", "ucdp-ged"):
+        rows = period_events[period_events["origin"] == origin]
+        if rows.empty:
+            continue
+        sentences.append(f"{esc(ORIGIN_NAMES[origin])}: {len(rows):,} events, {int(rows['fatalities'].sum()):,} "
+                         f"{esc(FATALITY_NOTES[origin])}.")
+    top = result["totals"].head(3)
+    if not top.empty:
+        regions = "; ".join(f"{esc(r.admin1)} ({r.events:,} events, {r.fatalities:,} fatalities)" for r in top.itertuples())
+        sentences.append(f"Most events ({esc(ORIGIN_NAMES[result['origin']])}): {regions}.")
+    out.append(f"<p>In {esc(period_title)}: " + " ".join(sentences) + "</p>")
+    out.append("<p class='parley-note'>Counts come from the imported exports, kept apart from the curated events; "
+               "ACLED and UCDP GED often record the same incidents, so their figures are shown side by side, never added. "
+               f"Source: {esc(result['credit'])}.</p>")
+    return "".join(out)
+
+
+def imported_section(briefing) -> list[tuple[str, object]]:
+    """What a briefing shows of imported data: ``[("html", str), ("figure", go.Figure), ...]``; [] when none.
+
+    ``briefing`` is a :class:`parley.briefing.Briefing` (uses ``conflict.folder`` and ``period``).
+    The period's own events make the map; the trend and the weekly counts cover at least 26 weeks."""
+    period = briefing.period
+    result = imported_figures(briefing.conflict.folder, period.start, period.end)
+    if result is None or result["origin"] is None:
+        return []
+    return [("html", summary_html(result, period.title()))] + [("figure", fig) for fig in result["figures"]]
+
+
+def has_imported(folder: str | Path) -> bool:
+    return imported_path(folder).exists()
+
+
+__all__ = ["admin1_totals", "has_imported", "imported_figures", "imported_section", "load_imported", "primary_origin",
+           "summary_html", "week_of", "weekly", "weekly_by_admin1", "weekly_by_category", "weekly_fatalities_by_origin"]
