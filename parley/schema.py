@@ -112,6 +112,10 @@ def score() -> pa.Check:
     return pa.Check.in_range(0, 100, error="must be a number from 0 to 100")
 
 
+def url(description: str = "Address of the source (http or https only); optional.") -> pa.Column:
+    return pa.Column(str, http_url(), nullable=True, description=description)
+
+
 def text(description: str, *, required: bool = True, title: str | None = None) -> pa.Column:
     return pa.Column(str, plain_text(), nullable=not required, required=True,
                      description=description, title=title)
@@ -135,7 +139,7 @@ def _declare_tables() -> dict:
             "capability": pa.Column(float, score(), coerce=True, nullable=True,
                                     description="Relative clout 0-100 (weights the bargaining model); empty = no confirmed figure, left out of the model."),
             "source": text("Where the actor's capability figure comes from (outlet or document and date)."),
-            "source_url": pa.Column(str, http_url(), nullable=True, description="Address of that source (http or https only); optional."),
+            "source_url": url("Address of that source (http or https only); optional."),
         },
         name="actors", strict=True, ordered=False,
     )
@@ -166,7 +170,7 @@ def _declare_tables() -> dict:
             "importance": pa.Column(int, pa.Check.isin([1, 2, 3], error="must be 1, 2 or 3"), coerce=True,
                                     description="1 minor, 2 significant, 3 milestone (annotated on the timeline)."),
             "source": text("Outlet or document and its date, e.g. `Reuters, 2025-05-16`."),
-            "source_url": pa.Column(str, http_url(), nullable=True, description="Address of the source (http or https only); optional."),
+            "source_url": url(),
         },
         name="events", strict=True, ordered=False,
     )
@@ -180,7 +184,7 @@ def _declare_tables() -> dict:
             "salience": pa.Column(float, score(), coerce=True, description="0-100: how much the issue matters to the actor."),
             "statement": text("Short quote or faithful paraphrase that anchors the coding."),
             "source": text("Outlet or document and its date."),
-            "source_url": pa.Column(str, http_url(), nullable=True, description="Address of the source (http or https only); optional."),
+            "source_url": url(),
         },
         name="positions", strict=True, ordered=False,
     )
@@ -198,7 +202,7 @@ def _declare_tables() -> dict:
             "parties": text("`;`-separated main parties (plain names)."),
             "note": text("One sentence with the checked key fact.", required=False),
             "source": text("Outlet or document and its date."),
-            "source_url": pa.Column(str, http_url(), nullable=True, description="Address of the source (http or https only)."),
+            "source_url": url("Address of the source (http or https only)."),
         },
         name="war_outcomes", strict=True, ordered=False,
     )
