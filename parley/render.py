@@ -130,9 +130,13 @@ def write_atomic(path: Path, data: bytes) -> None:
 
 
 def _clean_stale_temporaries(folder: Path) -> None:
+    """Leftovers of killed runs; called under the folder's lock, so no live render owns any of them."""
     for stale in folder.glob(".*.tmp"):
         with contextlib.suppress(OSError):
             stale.unlink()
+    for stale in folder.glob(".render-*"):
+        if stale.is_dir() and not stale.is_symlink():
+            shutil.rmtree(stale, ignore_errors=True)
 
 
 # --- steps -------------------------------------------------------------------------------------
@@ -150,7 +154,10 @@ def start_kernel(cwd: Path):
     """
     from jupyter_client.manager import KernelManager
 
-    manager = KernelManager(kernel_name=KERNEL)
+    # Unix sockets in a private folder: only this user can talk to the kernel (TCP would be any local user).
+    sockets = tempfile.mkdtemp(prefix="parley-kernel-")
+    manager = KernelManager(kernel_name=KERNEL, transport="ipc", ip=os.path.join(sockets, "kernel"))
+    manager.parley_sockets = sockets
     manager.start_kernel(cwd=str(cwd), env={**os.environ, "PYDEVD_DISABLE_FILE_VALIDATION": "1"})
 
     def warm_up():
@@ -188,8 +195,18 @@ def execute(notebook: Path, parameters: dict, output: Path, kernel=None) -> None
         if err.ename == "DataError":
             raise RenderError(err.evalue) from None
         raise RenderError(f"the briefing notebook failed in cell {err.exec_count}: {err.ename}: {err.evalue}") from None
+    except Exception as err:  # noqa: BLE001 - a kernel that dies or never answers is a render failure, not a traceback
+        raise RenderError(f"the notebook kernel failed: {type(err).__name__}: {err}") from None
     finally:
+        stop_kernel(manager)
+
+
+def stop_kernel(manager) -> None:
+    with contextlib.suppress(Exception):
         manager.shutdown_kernel(now=True)
+    sockets = getattr(manager, "parley_sockets", None)
+    if sockets:
+        shutil.rmtree(sockets, ignore_errors=True)
 
 
 def _output_html(output: dict) -> str:
@@ -273,7 +290,7 @@ def render(data_dir: str | Path, period: Period, out: str | Path = "reports", fo
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as err:
-        kernel.shutdown_kernel(now=True)
+        stop_kernel(kernel)
         raise RenderError(f"cannot create {folder}: {err.strerror}") from None
     parameters = {"data_dir": str(data_dir.resolve()), "period_start": f"{period.start:%Y-%m-%d}",
                   "period_end": f"{period.end:%Y-%m-%d}", "period": period.label if period.kind != "range" else "",
