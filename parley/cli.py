@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
@@ -123,6 +124,18 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out")
     p.set_defaults(run=cmd_schema_docs)
 
+    def cmd_import(args) -> int:  # imports polars and pandera only when this command runs
+        from .importers import IMPORTERS
+        print(IMPORTERS[args.source](args.file, args.into).text())
+        return 0
+
+    p = sub.add_parser("import", help="import an ACLED or UCDP GED export (CSV) into DATA_DIR/imported_events.parquet; "
+                                      "prints added/updated/removed/unchanged and unmapped actors")
+    p.add_argument("source", choices=("acled", "ucdp-ged"), help="format of the export")
+    p.add_argument("file", help="the exported CSV file")
+    p.add_argument("--into", required=True, metavar="DATA_DIR", help="conflict folder (actor_aliases.csv maps actor names)")
+    p.set_defaults(run=cmd_import)
+
     p = sub.add_parser("forecast", help="bargaining-model forecast per issue from the positions in force at a date")
     p.add_argument("data_dir")
     p.add_argument("--date", required=True, help="YYYY-MM-DD: use the positions in force on this day")
@@ -152,6 +165,9 @@ def main(argv: list[str] | None = None) -> int:
     except ParleyError as err:
         print(f"error: {err}", file=sys.stderr)
         return 1
+    except BrokenPipeError:  # output piped into `head` and the like
+        sys.stdout = open(os.devnull, "w")
+        return 0
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130

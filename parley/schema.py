@@ -116,6 +116,13 @@ def url(description: str = "Address of the source (http or https only); optional
     return pa.Column(str, http_url(), nullable=True, description=description)
 
 
+def in_words(description: str) -> pa.Column:
+    """A scale end: words a reader understands, not the bare number the scale already shows."""
+    words = pa.Check(lambda v: not re.fullmatch(r"\s*[-+]?[\d.]+\s*%?\s*", v), element_wise=True, ignore_na=True,
+                     error="must say in words what this end of the scale means, not a number")
+    return pa.Column(str, [plain_text(), words], nullable=False, description=description)
+
+
 def text(description: str, *, required: bool = True, title: str | None = None) -> pa.Column:
     return pa.Column(str, plain_text(), nullable=not required, required=True,
                      description=description, title=title)
@@ -148,8 +155,8 @@ def _declare_tables() -> dict:
         {
             "issue_id": pa.Column(str, id_value(), unique=True, description="Stable id, e.g. `territory`."),
             "name": text("Display name."),
-            "scale_low": text("What position 0 means, in words."),
-            "scale_high": text("What position 100 means, in words."),
+            "scale_low": in_words("What position 0 means, in words."),
+            "scale_high": in_words("What position 100 means, in words."),
             "description": text("What the issue covers.", required=False),
         },
         name="issues", strict=True, ordered=False,
