@@ -47,4 +47,5 @@ clean:
 
 # Re-execute the notebooks and store the outputs nbval compares (after changing what they show).
 notebooks: venv
+	$(BIN)/python scripts/make_notebooks.py
 	$(BIN)/python scripts/store_outputs.py

@@ -54,32 +54,40 @@ REGIONS = (
 )
 RUSSIA = "Military Forces of Russia (2000-)"
 UKRAINE = "Military Forces of Ukraine (2019-)"
-ACLED_TYPES = (  # (event_type, sub_event_type, disorder_type, weight, actor1, actor2)
-    ("Explosions/Remote violence", "Shelling/artillery/missile attack", "Political violence", 40, RUSSIA, UKRAINE),
-    ("Explosions/Remote violence", "Air/drone strike", "Political violence", 16, RUSSIA, "Civilians (Ukraine)"),
-    ("Explosions/Remote violence", "Remote explosive/landmine/IED", "Political violence", 3, "Unidentified Armed Group (Ukraine)", ""),
-    ("Battles", "Armed clash", "Political violence", 24, RUSSIA, UKRAINE),
-    ("Battles", "Government regains territory", "Political violence", 1, UKRAINE, RUSSIA),
-    ("Battles", "Non-state actor overtakes territory", "Political violence", 1, "Wagner Group", UKRAINE),
-    ("Violence against civilians", "Attack", "Political violence", 3, RUSSIA, "Civilians (Ukraine)"),
-    ("Violence against civilians", "Abduction/forced disappearance", "Political violence", 1, RUSSIA, "Civilians (Ukraine)"),
-    ("Protests", "Peaceful protest", "Demonstrations", 4, "Protesters (Ukraine)", ""),
-    ("Riots", "Mob violence", "Demonstrations", 1, "Rioters (Ukraine)", "Civilians (Ukraine)"),
-    ("Strategic developments", "Agreement", "Strategic developments", 1, "Government of Ukraine (2019-)", "Government of Russia (2000-)"),
-    ("Strategic developments", "Non-violent transfer of territory", "Strategic developments", 1, RUSSIA, ""),
-    ("Strategic developments", "Arrests", "Strategic developments", 1, "Police Forces of Ukraine (2019-)", "Civilians (Ukraine)"),
-    ("Strategic developments", "Disrupted weapons use", "Strategic developments", 2, UKRAINE, RUSSIA),
-    ("Strategic developments", "Other", "Strategic developments", 1, "Government of Ukraine (2019-)", ""),
+SHELLING = "On {date}, Russian forces shelled {town} ({admin1}) with artillery and MLRS. {fat} fatalities reported."
+CLASH = "On {date}, Ukrainian and Russian forces clashed near {town} ({admin1}). Casualties unknown."
+DRONE = "On {date}, a Russian Shahed drone hit a residential building in {town}, {admin1} oblast; {fat} civilians killed."
+PROTEST = "On {date}, around 40 people protested in {town} ({admin1}), demanding the return of prisoners of war."
+ACLED_TYPES = (  # (event_type, sub_event_type, disorder_type, weight, actor1, actor2, notes template)
+    ("Explosions/Remote violence", "Shelling/artillery/missile attack", "Political violence", 40, RUSSIA, UKRAINE, SHELLING),
+    ("Explosions/Remote violence", "Air/drone strike", "Political violence", 16, RUSSIA, "Civilians (Ukraine)", DRONE),
+    ("Explosions/Remote violence", "Remote explosive/landmine/IED", "Political violence", 3, "Unidentified Armed Group (Ukraine)", "",
+     "On {date}, a landmine exploded near {town} ({admin1}); {fat} killed."),
+    ("Battles", "Armed clash", "Political violence", 24, RUSSIA, UKRAINE, CLASH),
+    ("Battles", "Government regains territory", "Political violence", 1, UKRAINE, RUSSIA,
+     "On {date}, Ukrainian forces regained control of {town} ({admin1}) [size=no report]."),
+    ("Battles", "Non-state actor overtakes territory", "Political violence", 1, "Wagner Group", UKRAINE,
+     "On {date}, Wagner Group fighters took positions near {town} ({admin1})."),
+    ("Violence against civilians", "Attack", "Political violence", 3, RUSSIA, "Civilians (Ukraine)",
+     "On {date}, Russian soldiers shot at civilians in {town} ({admin1}); {fat} killed."),
+    ("Violence against civilians", "Abduction/forced disappearance", "Political violence", 1, RUSSIA, "Civilians (Ukraine)",
+     "On {date}, Russian forces detained a local official in {town} ({admin1}); whereabouts unknown."),
+    ("Protests", "Peaceful protest", "Demonstrations", 4, "Protesters (Ukraine)", "", PROTEST),
+    ("Riots", "Mob violence", "Demonstrations", 1, "Rioters (Ukraine)", "Civilians (Ukraine)",
+     "On {date}, a crowd attacked a conscription officer in {town} ({admin1})."),
+    ("Strategic developments", "Agreement", "Strategic developments", 1, "Government of Ukraine (2019-)", "Government of Russia (2000-)",
+     "On {date}, Ukraine and Russia agreed to exchange prisoners of war; the exchange route passed {town} ({admin1})."),
+    ("Strategic developments", "Non-violent transfer of territory", "Strategic developments", 1, RUSSIA, "",
+     "On {date}, Russian forces withdrew from {town} ({admin1}) without fighting."),
+    ("Strategic developments", "Arrests", "Strategic developments", 1, "Police Forces of Ukraine (2019-)", "Civilians (Ukraine)",
+     "On {date}, police in {town} ({admin1}) arrested a man accused of spotting for Russian artillery."),
+    ("Strategic developments", "Disrupted weapons use", "Strategic developments", 2, UKRAINE, RUSSIA,
+     "On {date}, Ukrainian air defence shot down drones over {town} ({admin1}) [size=no report]."),
+    ("Strategic developments", "Other", "Strategic developments", 1, "Government of Ukraine (2019-)", "",
+     "On {date}, authorities announced an evacuation of children from {town} ({admin1})."),
 )
 SOURCES = ("Ukrinform", "Suspilne", "Ukrainska Pravda", "Kyiv Independent", "Ministry of Defence of Ukraine",
            "Telegram channel", "Interfax", "Hromadske")
-NOTE_TEMPLATES = (
-    "On {date}, Russian forces shelled {town} ({admin1}) with artillery and MLRS. {fat} fatalities reported.",
-    "On {date}, Ukrainian and Russian forces clashed near {town} ({admin1}). Casualties unknown.",
-    "On {date}, a Russian Shahed drone hit a residential building in {town}, {admin1} oblast; {fat} civilians killed.",
-    "On {date}, around 40 people protested in {town} ({admin1}), demanding the return of prisoners of war.",
-    "On {date}, Ukrainian air defence shot down drones over {town} ({admin1}) [size=no report].",
-)
 # Every n-th row (by row number) gets an awkward value; offsets differ so they rarely coincide.
 AWKWARD = {
     "newline": (97, 3),          # notes with a quoted newline
@@ -119,17 +127,15 @@ def acled_rows(n: int, seed: int = 1, *, date_style: str = "iso"):
     precision = rng.choice([1, 2, 3], n, p=[0.9, 0.08, 0.02])
     source_pick = rng.integers(0, len(SOURCES), (n, 2))
     stamps = 1_650_000_000 + rng.integers(0, 120_000_000, n)
-    template = rng.integers(0, len(NOTE_TEMPLATES), n)
     flags = {k: _awkward(n, k) for k in AWKWARD}
     yield list(ACLED_COLUMNS)
     for i in range(n):
-        event_type, sub_event_type, disorder, _, actor1, actor2 = ACLED_TYPES[kind[i]]
+        event_type, sub_event_type, disorder, _, actor1, actor2, template = ACLED_TYPES[kind[i]]
         admin1, lat, lon, towns = REGIONS[region[i]]
         place = towns[town[i] % len(towns)]
         day = dates[i].item()
         date_text = day.isoformat() if date_style == "iso" else f"{day.day} {day:%B %Y}"
-        notes = NOTE_TEMPLATES[template[i]].format(date=f"{day.day} {day:%B %Y}", town=place, admin1=admin1,
-                                                   fat=int(fatalities[i]))
+        notes = template.format(date=f"{day.day} {day:%B %Y}", town=place, admin1=admin1, fat=int(fatalities[i]))
         source = "; ".join(sorted({SOURCES[source_pick[i, 0]], SOURCES[source_pick[i, 1]]}))
         if flags["newline"][i]:
             notes += "\nSecond paragraph: local authorities confirmed the report."

@@ -63,12 +63,12 @@ def load_imported(folder: str | Path, columns: tuple[str, ...] | list[str] = NEE
 
 def week_of(dates: pd.Series) -> pd.Series:
     """The Monday starting each date's week (weeks as in parley.charts.activity)."""
-    return (dates - pd.to_timedelta(dates.dt.dayofweek, unit="D")).dt.normalize()
+    return (dates - pd.to_timedelta(dates.dt.day_of_week, unit="D")).dt.normalize()
 
 
 def _weeks(start, end) -> pd.DatetimeIndex:
     start, end = pd.Timestamp(start), pd.Timestamp(end)
-    first = (start - pd.Timedelta(days=start.dayofweek)).normalize()
+    first = (start - pd.Timedelta(days=start.day_of_week)).normalize()
     return pd.date_range(first, end, freq="W-MON", name="week").astype("datetime64[s]")
 
 
@@ -147,7 +147,10 @@ def imported_figures(folder: str | Path, start, end, *, trend_start=None) -> dic
     from . import imported_charts
 
     start, end = pd.Timestamp(start), pd.Timestamp(end)
-    trend_start = pd.Timestamp(trend_start) if trend_start is not None else min(start, end - pd.Timedelta(weeks=TREND_WEEKS))
+    if trend_start is None:  # whole weeks: the 26 up to the one holding `end`, or from the period's first
+        last_monday = end - pd.Timedelta(days=end.day_of_week)
+        trend_start = min(last_monday - pd.Timedelta(weeks=TREND_WEEKS - 1), start - pd.Timedelta(days=start.day_of_week))
+    trend_start = pd.Timestamp(trend_start)
     events = load_imported(folder, start=trend_start, end=end)
     if events is None:
         return None
@@ -166,8 +169,9 @@ def imported_figures(folder: str | Path, start, end, *, trend_start=None) -> dic
         imported_charts.region_map(totals, title=f"{name} events per region, {period_text} (bubble area: events; colour: fatalities)",
                                    source=credit),
         imported_charts.fatalities_trend(trend, title=f"Fatalities per week, {trend_start:%d %b %Y} to {end:%d %b %Y}",
-                                         source=credit, notes=FATALITY_NOTES),
-        imported_charts.weekly_categories(categories, title=f"{name} events per week, by parley category", source=credit),
+                                         source=credit, notes=FATALITY_NOTES, through=end),
+        imported_charts.weekly_categories(categories, title=f"{name} events per week, by parley category", source=credit,
+                                          through=end),
     ]
     return {"events": events, "period_events": period_events, "origin": origin, "totals": totals, "trend": trend,
             "categories": categories, "figures": figures, "credit": credit}
@@ -177,8 +181,10 @@ def summary_html(result: dict, period_title: str) -> str:
     """A heading and sentences computed from the aggregates; every piece of data escaped."""
     from .charts import esc
 
-    out = ["<h2>Recorded violence (imported event data)</h2>"]
     period_events = result.get("period_events")
+    events = result.get("events")
+    present = [ORIGIN_NAMES[o] for o in ORIGIN_NAMES if events is not None and o in set(events["origin"].unique())]
+    out = [f"<h2>Recorded events and fatalities ({esc(' and '.join(present) or 'imported data')})</h2>"]
     if result.get("origin") is None or period_events is None or period_events.empty:
         out.append(f"<p>No imported events in {esc(period_title)}.</p>")
         return "".join(out)

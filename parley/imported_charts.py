@@ -24,6 +24,15 @@ MAX_BUBBLE_PX = 60
 MAX_LABELS = 25
 
 
+def _partial_week(index: pd.Index, through) -> bool:
+    """Whether the last week of ``index`` (Mondays) ends after ``through``, the last day with data."""
+    return through is not None and len(index) > 0 and index[-1] + pd.Timedelta(days=6) > pd.Timestamp(through)
+
+
+def _week_axis_title(partial: bool, through) -> str:
+    return "week (starting Monday)" + (f"; last week partial, to {pd.Timestamp(through):%d %b %Y}" if partial else "")
+
+
 def _empty(fig: go.Figure, message: str) -> go.Figure:
     fig.add_annotation(text=esc(message), xref="paper", yref="paper", x=0.5, y=0.5, showarrow=False,
                        font={"size": 14, "color": "#666"})
@@ -67,46 +76,54 @@ def region_map(totals: pd.DataFrame, *, title: str = "Events per region", source
 
 
 def fatalities_trend(weekly: pd.DataFrame, *, title: str = "Fatalities per week", source: str = "imported event data",
-                     notes: dict[str, str] | None = None) -> go.Figure:
+                     notes: dict[str, str] | None = None, through=None) -> go.Figure:
     """One line per origin (column) of weekly fatalities; origins are never summed together.
 
-    ``weekly``: weeks (index) x origins (``imported.weekly_fatalities_by_origin``)."""
+    ``weekly``: weeks (index) x origins (``imported.weekly_fatalities_by_origin``). ``through``: last
+    day with data; a last week ending later is partial, drawn as an open marker and named on the axis."""
     fig = go.Figure()
     notes = notes or {}
+    partial = _partial_week(weekly.index, through)
+    symbols = ["circle"] * (len(weekly) - 1) + ["circle-open" if partial else "circle"] if len(weekly) else []
     for origin in weekly.columns:
         name = ORIGIN_NAMES.get(origin, str(origin))
         label = f"{name} ({notes[origin]})" if origin in notes else name
         fig.add_trace(go.Scatter(
             x=weekly.index, y=weekly[origin], mode="lines+markers", name=esc(label),
-            line={"color": ORIGIN_COLORS.get(origin, "#555"), "width": 2.5}, marker={"size": 5},
+            line={"color": ORIGIN_COLORS.get(origin, "#555"), "width": 2.5},
+            marker={"size": [5] * (len(weekly) - 1) + [9 if partial else 5], "symbol": symbols},
             hovertemplate="week of %{x|%d %b %Y}: %{y:,} fatalities<extra>" + esc(name) + "</extra>",
         ))
     if weekly.empty or not len(weekly.columns):
         _layout(fig, title, source, 420)
         return _empty(fig, "No imported events in this window.")
     fig.update_yaxes(title={"text": "fatalities per week"}, rangemode="tozero")
-    fig.update_xaxes(title={"text": "week (starting Monday)"})
+    fig.update_xaxes(title={"text": _week_axis_title(partial, through)})
     _layout(fig, title, source, 420)
     return fig
 
 
 def weekly_categories(counts: pd.DataFrame, *, title: str = "Events per week, by category",
-                      source: str = "imported event data", value_label: str = "events") -> go.Figure:
+                      source: str = "imported event data", value_label: str = "events", through=None) -> go.Figure:
     """Stacked bars of events (or fatalities) per week by parley category, in parley's category colours.
 
-    ``counts``: weeks (index) x categories (``imported.weekly_by_category``)."""
+    ``counts``: weeks (index) x categories (``imported.weekly_by_category``). ``through``: last day
+    with data; a last week ending later is partial, drawn paler and named on the axis."""
     fig = go.Figure()
+    partial = _partial_week(counts.index, through)
+    opacity = [1.0] * (len(counts) - 1) + [0.45 if partial else 1.0] if len(counts) else []
     for category in schema.CATEGORIES:
         if category in counts.columns:
             label = category.replace("_", " ")
-            fig.add_trace(go.Bar(x=counts.index, y=counts[category], name=label, marker_color=CATEGORY_COLORS[category],
+            fig.add_trace(go.Bar(x=counts.index, y=counts[category], name=label,
+                                 marker={"color": CATEGORY_COLORS[category], "opacity": opacity},
                                  hovertemplate="week of %{x|%d %b %Y}: %{y:,} " + label + "<extra></extra>"))
     if not fig.data:
         _layout(fig, title, source, 420)
         return _empty(fig, "No imported events in this window.")
     fig.update_layout(barmode="stack", bargap=0.15)
     fig.update_yaxes(title={"text": f"{value_label} per week"})
-    fig.update_xaxes(title={"text": "week (starting Monday)"})
+    fig.update_xaxes(title={"text": _week_axis_title(partial, through)})
     _layout(fig, title, source, 420)
     return fig
 

@@ -20,6 +20,7 @@ import pandera.pandas as pa
 from . import schema
 from .errors import DataError, Problem
 from .meta import ConflictMeta, decode, read_meta, relative_label
+from .meta import _toml_line as toml_line
 
 csv.field_size_limit(schema.MAX_CSV_BYTES)
 
@@ -150,11 +151,19 @@ def read_text_table(path: Path, label: str, table: pa.DataFrameSchema, problems:
 
 def check_table(frame: pd.DataFrame, table: pa.DataFrameSchema, label: str, problems: list[Problem]) -> pd.DataFrame | None:
     """Validate strings against the schema; the coerced frame, or None with problems added."""
+    problems.extend(_nan_words(frame, table, label))
     try:
         return table.validate(frame, lazy=True)
     except pa.errors.SchemaErrors as err:
         problems.extend(_problems_from_failures(err.failure_cases, frame, label))
         return None
+
+
+def _nan_words(frame: pd.DataFrame, table: pa.DataFrameSchema, label: str) -> list[Problem]:
+    """'NaN' coerces to a float that an optional number column takes for an empty cell: refuse the word."""
+    return [Problem(label, line, name, f"must be a number, got {value!r} (leave the cell empty when there is none)")
+            for name, column in table.columns.items() if column.nullable and str(column.dtype) == "float64"
+            for line, value in frame[name].items() if isinstance(value, str) and value.lstrip("+-").lower() == "nan"]
 
 
 def _problems_from_failures(failures: pd.DataFrame, raw: pd.DataFrame, label: str) -> list[Problem]:
@@ -168,6 +177,8 @@ def _problems_from_failures(failures: pd.DataFrame, raw: pd.DataFrame, label: st
                 continue  # a range check that could not run on text; the cell is reported below
             found.append(Problem(label, 1, column, f"{check}: {row.failure_case}"))
             continue
+        if column in uncoercible and not check.startswith(("coerce_dtype", "not_nullable")):
+            continue  # the column stayed text, so its other checks failed on good cells too; bad cells are reported
         line = int(row.index)
         value = raw.at[line, column] if column in raw.columns else row.failure_case
         if check.startswith("coerce_dtype"):
@@ -194,7 +205,7 @@ def _split_ids(value) -> tuple[str, ...]:
 
 
 def _cross_check(label_of: dict[str, str], tables: dict[str, pd.DataFrame], meta: ConflictMeta | None,
-                 meta_label: str, problems: list[Problem]) -> None:
+                 meta_label: str, problems: list[Problem], meta_lines: dict[str, int] | None = None) -> None:
     """Rules between tables, run on the raw strings so they are reported even beside column errors."""
     actors = set(tables["actors.csv"]["actor_id"].dropna()) if "actors.csv" in tables else None
     issues = set(tables["issues.csv"]["issue_id"].dropna()) if "issues.csv" in tables else None
@@ -224,8 +235,9 @@ def _cross_check(label_of: dict[str, str], tables: dict[str, pd.DataFrame], meta
                 problems.append(Problem(label, line, "date", f"second position of {key[0]} on {key[1]} at {key[2]} (first on line {seen[key]})"))
             seen.setdefault(key, line)
     if meta is not None:
-        known(meta.default_actors, actors, meta_label, 1, "default_actors", "actor")
-        known(meta.default_issues, issues, meta_label, 1, "default_issues", "issue")
+        lines = meta_lines or {}
+        known(meta.default_actors, actors, meta_label, lines.get("default_actors", 1), "default_actors", "actor")
+        known(meta.default_issues, issues, meta_label, lines.get("default_issues", 1), "default_issues", "issue")
 
 
 def _typed(tables: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
@@ -282,7 +294,11 @@ def load_conflict(folder: str | Path) -> Conflict:
         if checked is not None:
             tables[spec.file] = checked
 
-    _cross_check(label_of, raws, meta, meta_label, problems)
+    meta_lines = None
+    if meta is not None:  # where default_actors / default_issues are written, for their cross-table errors
+        meta_text = meta_path.read_text(encoding="utf-8-sig")
+        meta_lines = {key: toml_line(meta_text, key) for key in ("default_actors", "default_issues")}
+    _cross_check(label_of, raws, meta, meta_label, problems, meta_lines)
     if problems:
         raise DataError(problems)
     typed = _typed(tables)

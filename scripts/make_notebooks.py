@@ -1,4 +1,9 @@
+"""Write the two notebooks from this one description (thin cells: parameters, prose, calls). Then `make notebooks`."""
+from pathlib import Path
+
 import nbformat as nbf
+
+NOTEBOOKS = Path(__file__).resolve().parent.parent / "notebooks"
 
 def nb(cells):
     n = nbf.v4.new_notebook()
@@ -43,6 +48,9 @@ briefing = nb([
     code("wars = outcomes.load_outcomes(outcomes.find(b.conflict.folder))\n"
          "show_html(prospects.prospects_html(b, wars, forecast))\n"
          "show(prospects.paths_chart(b, forecast))\nshow(prospects.sensitivity_chart(b))\nshow(prospects.outcomes_chart(wars))"),
+    code("from parley.imported import imported_section\n\n"
+         "for kind, item in imported_section(b):  # ACLED / UCDP GED imports, when the folder has them\n"
+         "    show(item) if kind == 'figure' else show_html(item)"),
     code("show_html(b.events_html())"),
     code("show_html(b.sources_html())"),
 ])
@@ -69,10 +77,13 @@ explore = nb([
     code("from parley import outcomes, prospects\n\nforecast = prospects.forecast(b)\nwars = outcomes.load_outcomes(outcomes.find(b.conflict.folder))\n"
          "show_html(prospects.prospects_html(b, wars, forecast))\nshow(b.stance_map(prospects.forecast_by_issue(b, forecast)))\n"
          "show(prospects.paths_chart(b, forecast))\nshow(prospects.sensitivity_chart(b))\nshow(prospects.outcomes_chart(wars))"),
+    md("## Imported event data\nACLED / UCDP GED imports (`python -m parley import`), aggregated; nothing shows when the folder has none."),
+    code("from parley.imported import imported_section\n\n"
+         "for kind, item in imported_section(b):\n    show(item) if kind == 'figure' else show_html(item)"),
     md("## Tables with sources"),
     code("show_html(b.events_html())"),
     code("show_html('<h2>Positions in force</h2>' + b.positions_table_html())"),
     code("show_html(b.changes_html())"),
 ])
-nbf.write(briefing, "notebooks/briefing.ipynb")
-nbf.write(explore, "notebooks/explore.ipynb")
+nbf.write(briefing, NOTEBOOKS / "briefing.ipynb")
+nbf.write(explore, NOTEBOOKS / "explore.ipynb")

@@ -1,22 +1,28 @@
 """Issue 7: every broken input of tests/bad_inputs/ gives exactly its declared errors, exit 1, never a traceback.
 
-Each case (see tests/bad_inputs/README.md) is a copy of ``_base`` with some files replaced. It goes through
+Each case (see tests/bad_inputs/README.md) is a copy of ``_base`` with some files replaced.
 
-* ``python -m parley validate`` (a real subprocess per case): exit 1, stdout empty, stderr
-  ``error: file:line: column: message`` lines that are exactly the declared problems;
-* ``render`` into an output folder that already holds a good report of the base: the same
-  problems, and every byte of the previous report and index left as it was. Every case runs
-  the CLI's own render command in this process (``args.run(args)`` as ``parley.cli.main``
-  does; renders share the papermill import, which keeps the corpus under a minute), and a
-  sample runs as ``python -m parley render`` subprocesses to check exit code and output
-  end to end.
-
-Accepted variants (``@valid``: BOM, CRLF) must validate, load exactly like the base and render
-the base's HTML byte for byte.
+* validate: every case runs ``parley.cli.main(["validate", folder])``, the function ``python -m
+  parley`` exits with, in this process (output captured; an exception other than the ParleyError
+  that main() turns into its message would be the user's traceback and fails the case). A sample
+  also runs as real ``python -m parley validate`` subprocesses: same exit code, same output.
+  Expected: exit 1, nothing on stdout, stderr ``error: file:line: column: message`` lines that are
+  exactly the declared problems, then the count.
+* render: every case, into an output folder that already holds a good report of the base, which
+  must keep every byte (report, executed notebook, manifest, index). Most run the CLI's own render
+  command in this process (``args.run(args)`` as main() does, four at a time, one kernel each: the
+  papermill import is shared, which halves the cost); a sample runs as ``python -m parley render``
+  subprocesses to check exit code and output end to end.
+* accepted variants (``@valid``: BOM, CRLF) must validate, load exactly like the base, and render
+  the base's HTML byte for byte.
+* bad arguments to render, schedule and forecast are refused in one line before papermill (or
+  a kernel) is imported, and nothing can make a file land outside ``--out``.
 """
 
 from __future__ import annotations
 
+import contextlib
+import io
 import os
 import re
 import shutil
@@ -37,10 +43,13 @@ PROBLEM_RE = re.compile(r"^(?P<file>[^:\s]+):(?P<line>\d+): (?P<column>[^:]+): (
 SUMMARY_RE = re.compile(r"^\d+ problems? found; nothing was rendered\.$")
 # Files a failed render may add or touch without being a report: locks, and papermill's failed notebook (issue 4).
 NOT_REPORT = {".lock", ".parley-schedule.lock", "briefing.failed.ipynb"}
-# Rendered end to end as `python -m parley render` subprocesses (every case also renders in process).
-CLI_RENDER_SAMPLE = ("toml-id-dotdot", "toml-latin1", "actors-latin1", "events-200mb", "events-quoted-newlines",
-                     "positions-symlink-out", "issues-directory")
+# Run as real `python -m parley validate` subprocesses too (every case runs main() in process).
+CLI_VALIDATE_SAMPLE = ("accept-bom", "accept-crlf", "toml-id-dotdot", "actors-latin1", "events-200mb", "events-nul-byte",
+                       "positions-symlink-out", "toml-default-actors-unknown")
+# Rendered as `python -m parley render` subprocesses; every other case renders in process.
+CLI_RENDER_SAMPLE = ("toml-id-dotdot", "events-200mb", "events-quoted-newlines", "positions-symlink-out")
 ENV = {**os.environ, "PYTHONIOENCODING": "utf-8"}
+
 
 
 @dataclass(frozen=True)
@@ -73,6 +82,7 @@ def parse_case(folder: Path) -> Case:
 
 CASES = [parse_case(p) for p in sorted(CORPUS.iterdir()) if p.is_dir() and not p.name.startswith("_")]
 ERROR_CASES = [c for c in CASES if not c.valid]
+RENDERED = [c for c in CASES if c.name not in CLI_RENDER_SAMPLE]
 
 
 def run_cli(*args: str, timeout: int = 300) -> subprocess.CompletedProcess:
@@ -185,15 +195,41 @@ def root(tmp_path_factory) -> Path:
 
 
 @pytest.fixture(scope="module")
-def folders(root) -> dict[str, Path]:
-    return {case.name: build(case, root) for case in CASES}
+def folders(root):
+    built = {case.name: build(case, root) for case in CASES}
+    yield built
+    for case in CASES:  # the generated giants are not kept among pytest's temporary folders
+        for directive, *args in case.directives:
+            if directive == "@generate":
+                (built[case.name] / args[0]).unlink(missing_ok=True)
+
+
+def main_in_process(*argv: str) -> tuple[int, str, str]:
+    """parley.cli.main as `python -m parley` runs it: (exit code, stdout, stderr); an escaping exception is a traceback."""
+    from parley import cli
+
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        try:
+            code = cli.main(list(argv))
+        except SystemExit as exit_:
+            code = exit_.code if isinstance(exit_.code, int) else 1
+        except BaseException:  # noqa: BLE001 - what the interpreter would print
+            traceback.print_exc()
+            code = 1
+    return code, out.getvalue(), err.getvalue()
 
 
 @pytest.fixture(scope="module")
 def validated(folders) -> dict[str, subprocess.CompletedProcess]:
-    names = [case.name for case in CASES]
-    with ThreadPoolExecutor(max_workers=4) as pool:
-        return dict(zip(names, pool.map(lambda name: run_cli("validate", str(folders[name])), names)))
+    return {case.name: subprocess.CompletedProcess(["validate", case.name], *main_in_process("validate", str(folders[case.name])))
+            for case in CASES}
+
+
+@pytest.fixture(scope="module")
+def validated_by_cli(folders) -> dict[str, subprocess.CompletedProcess]:
+    with ThreadPoolExecutor(max_workers=3) as pool:
+        return dict(zip(CLI_VALIDATE_SAMPLE, pool.map(lambda name: run_cli("validate", str(folders[name])), CLI_VALIDATE_SAMPLE)))
 
 
 @pytest.fixture(scope="module")
@@ -237,7 +273,7 @@ def rendered(folders, good_report, root) -> dict[str, tuple[str | None, dict, di
         return case.name, (message, before, snapshot(out))
 
     with ThreadPoolExecutor(max_workers=4) as pool:
-        return dict(pool.map(one, CASES))
+        return dict(pool.map(one, RENDERED))
 
 
 @pytest.fixture(scope="module")
@@ -262,7 +298,9 @@ def test_the_corpus_is_large_and_every_case_declares_its_outcome():
         assert case.valid != bool(case.expected), f"{case.name}: declare problems, or @valid, not both or neither"
         for file, *_ in case.expected:
             assert file in {"conflict.toml", "actors.csv", "issues.csv", "events.csv", "positions.csv"}, case.name
-    assert set(CLI_RENDER_SAMPLE) <= {c.name for c in ERROR_CASES}
+    names = {c.name for c in CASES}
+    assert set(CLI_RENDER_SAMPLE + CLI_VALIDATE_SAMPLE) <= names
+    assert not set(CLI_RENDER_SAMPLE) & {c.name for c in RENDERED}
     # no generated giant is committed
     assert all(p.stat().st_size < 1 << 20 for p in CORPUS.rglob("*") if p.is_file())
 
@@ -291,7 +329,16 @@ def test_validate(case, validated, folders):
     assert_exactly_the_declared_problems(case, done.stderr)
 
 
-@pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
+@pytest.mark.parametrize("name", CLI_VALIDATE_SAMPLE)
+def test_validate_cli(name, validated_by_cli, validated):
+    """The real entry point: same exit code and output as main() in process (folder paths aside)."""
+    done, same = validated_by_cli[name], validated[name]
+    assert "Traceback" not in done.stdout + done.stderr, done.stderr
+    assert (done.returncode, done.stderr) == (same.returncode, same.stderr)
+    assert done.stdout.splitlines()[1:] == same.stdout.splitlines()[1:]
+
+
+@pytest.mark.parametrize("case", RENDERED, ids=[c.name for c in RENDERED])
 def test_render(case, rendered, good_report):
     message, before, after = rendered[case.name]
     assert message is None or "Traceback" not in message, message
@@ -314,3 +361,117 @@ def test_render_cli(name, rendered_by_cli):
     assert done.stdout == ""
     assert_exactly_the_declared_problems(case, done.stderr)
     assert after == before
+
+
+# --- bad arguments: refused before papermill starts, with one line -------------------------------------
+
+# (command line with {data} {out}, fragment of the one-line error); {data} is the valid base unless the case names a folder
+BAD_ARGUMENTS = [
+    ("render {data} --period 2025-13 --out {out}", "period '2025-13': month must be 01-12"),
+    ("render {data} --period 2025-00 --out {out}", "month must be 01-12"),
+    ("render {data} --period 2025-W54 --out {out}", "2025 has no ISO week 54"),
+    ("render {data} --period 2025-W00 --out {out}", "2025 has no ISO week 0"),
+    ("render {data} --period 2025-02-30:2025-03-01 --out {out}", "period start '2025-02-30' is not a real date"),
+    ("render {data} --period 2025-03-31:2025-03-01 --out {out}", "ends before it starts"),
+    ("render {data} --period 25/05/2025 --out {out}", "is not YYYY-MM, YYYY-Www or YYYY-MM-DD:YYYY-MM-DD"),
+    ("render {data} --period ../x --out {out}", "period '../x' is not YYYY-MM"),
+    ("render {data} --period 2025-05/../../x --out {out}", "is not YYYY-MM"),
+    ("render {data} --period  --out {out}", "is not YYYY-MM"),
+    ("render {data} --period 2025-05 --format exe --out {out}", "format 'exe': choose html, pdf or html,pdf"),
+    ("render {data}/events.csv --period 1953-07 --out {out}", "is not a conflict folder"),
+    ("render {data}-does-not-exist --period 1953-07 --out {out}", "is not a conflict folder"),
+    ("render {corpus}/toml-id-dotdot --period 1953-07 --out {out}", "id: must be an id"),
+    ("schedule {data} --cadence year --out {out}", "cadence 'year' is not one of: month, week"),
+    ("schedule {data} --cadence month --since 2025-13 --out {out}", "month must be 01-12"),
+    ("schedule {data} --cadence week --until 2025-W54 --out {out}", "2025 has no ISO week 54"),
+    ("schedule {data} --cadence month --since 1953-08 --until 1953-01 --out {out}", "--since 1953-08 is after --until 1953-01"),
+    ("schedule {data} --cadence month --since ../x --out {out}", "period '../x' is not YYYY-MM"),
+    ("schedule {corpus}/toml-id-dotdot --cadence month --until 1953-07 --out {out}", "id: must be an id"),
+    ("forecast {data} --date 2025-02-30", "--date '2025-02-30' is not a real date"),
+    ("forecast {data} --date 25/05/2025", "--date '25/05/2025' is not a date written YYYY-MM-DD"),
+    ("forecast {data} --date ../x", "--date '../x' is not a date"),
+    ("forecast {data} --date 1953-07-01 --format xml", "--format 'xml' is not one of: table, json"),
+]
+# A papermill (and a jupyter_client) that leave a mark when imported: a refusal must come before either.
+POISON = '''import os, pathlib
+pathlib.Path(os.environ["PARLEY_TEST_MARK"]).write_text(__name__)
+raise ImportError("this test forbids importing " + __name__)
+'''
+
+
+@pytest.fixture(scope="module")
+def poison(root) -> Path:
+    folder = root / "poison"
+    for module in ("papermill", "jupyter_client"):
+        (folder / module).mkdir(parents=True)
+        (folder / module / "__init__.py").write_text(POISON, encoding="utf-8")
+    return folder
+
+
+@pytest.fixture(scope="module")
+def refused(poison, root) -> dict[str, tuple[subprocess.CompletedProcess, Path, Path]]:
+    """Every bad command line, run at once (they are quick): command -> (result, its --out, its import mark)."""
+    def one(number_command):
+        number, command = number_command
+        out, mark = root / "arguments" / str(number) / "out", root / "arguments" / str(number) / "imported"
+        mark.parent.mkdir(parents=True)
+        argv = [part.format(data=BASE, corpus=CORPUS, out=out) for part in command.split(" ")]
+        env = {**ENV, "PYTHONPATH": str(poison), "PARLEY_TEST_MARK": str(mark)}
+        done = subprocess.run([sys.executable, "-m", "parley", *argv], cwd=ROOT, capture_output=True, text=True,
+                              encoding="utf-8", env=env, timeout=120)
+        return command, (done, out, mark)
+
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        return dict(pool.map(one, enumerate(c for c, _ in BAD_ARGUMENTS)))
+
+
+@pytest.mark.parametrize("command,fragment", BAD_ARGUMENTS, ids=[c for c, _ in BAD_ARGUMENTS])
+def test_bad_arguments_are_refused_in_one_line_before_papermill(command, fragment, refused):
+    done, out, mark = refused[command]
+    assert "Traceback" not in done.stdout + done.stderr, done.stderr
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert done.stdout == ""
+    lines = done.stderr.splitlines()
+    assert lines[0].startswith("error: ") and fragment in lines[0], done.stderr
+    if "folder" not in fragment and "id:" not in fragment:  # data problems end with their count line
+        assert len(lines) == 1, f"not one line:\n{done.stderr}"
+    assert not mark.exists(), f"{mark.read_text()} was imported before the refusal"
+    assert not out.exists(), "the output folder was created"
+
+
+def test_no_symlink_in_out_can_send_a_report_elsewhere(poison, root):
+    """--out/<conflict-id> linked to a folder outside --out: render and schedule refuse before papermill or a kernel."""
+    elsewhere = root / "elsewhere"
+    elsewhere.mkdir()
+    out = root / "linked-out"
+    out.mkdir()
+    (out / "korea-1950").symlink_to(elsewhere, target_is_directory=True)
+    mark = root / "linked-out-imported"
+    env = {**ENV, "PYTHONPATH": str(poison), "PARLEY_TEST_MARK": str(mark)}
+    for command in (["render", str(BASE), "--period", PERIOD],
+                    ["schedule", str(BASE), "--cadence", "month", "--since", PERIOD, "--until", PERIOD, "--quiet"]):
+        done = subprocess.run([sys.executable, "-m", "parley", *command, "--out", str(out)], cwd=ROOT, capture_output=True,
+                              text=True, encoding="utf-8", env=env, timeout=120)
+        assert "Traceback" not in done.stderr, done.stderr
+        assert done.returncode == 1, done.stdout + done.stderr
+        assert done.stderr.startswith("error: ") and "outside" in done.stderr and len(done.stderr.splitlines()) == 1, done.stderr
+        assert not mark.exists(), f"{mark.read_text()} was imported before the refusal"
+        assert list(elsewhere.iterdir()) == [], "a file landed outside --out"
+
+
+def test_an_out_that_is_a_file_is_a_clear_error(root):
+    done = run_cli("render", str(BASE), "--period", PERIOD, "--out", str(BASE / "events.csv"))
+    assert "Traceback" not in done.stderr, done.stderr
+    assert done.returncode == 1
+    errors = [line for line in done.stderr.splitlines() if not line.startswith("[IPKernelApp]")]
+    assert len(errors) == 1 and errors[0].startswith("error: cannot create") and "Not a directory" in errors[0], done.stderr
+
+
+def test_a_conflict_id_with_dots_writes_nothing_anywhere(folders, root):
+    out = root / "deep" / "a" / "b" / "out"
+    for command in (["render", str(folders["toml-id-dotdot"]), "--period", PERIOD],
+                    ["schedule", str(folders["toml-id-dotdot"]), "--cadence", "month", "--until", PERIOD]):
+        done = run_cli(*command, "--out", str(out))
+        assert done.returncode == 1 and "Traceback" not in done.stderr, done.stderr
+    assert not out.exists() and not (root / "deep" / "tmp").exists()
+    assert not Path("/tmp/parley-pwned").exists()

@@ -123,3 +123,26 @@ def test_latest_period_and_usage_errors(tmp_path):
     assert done.stdout.strip().endswith("korea-1950/1954-06/briefing.html")
     bad = run_cli("render", str(KOREA), "--period", "1953-13", "--out", str(tmp_path))
     assert bad.returncode == 1 and bad.stderr.count("\n") == 1 and "month must be 01-12" in bad.stderr
+
+
+def test_briefing_from_imported_data_shows_map_and_fatalities(tmp_path):
+    """A conflict folder with an ACLED import renders the region map and the fatalities trend."""
+    folder = tmp_path / "russia-ukraine"
+    shutil.copytree(ROOT / "data" / "russia-ukraine", folder)
+    export = tmp_path / "acled.csv"
+    made = run_cli_script("benchmarks/make_synthetic.py", "acled", "4000", str(export))
+    assert made.returncode == 0, made.stderr
+    imported = run_cli("import", "acled", str(export), "--into", str(folder))
+    assert imported.returncode == 0, imported.stderr
+    assert "added" in imported.stdout
+    done = run_cli("render", str(folder), "--period", "2025-05", "--out", str(tmp_path / "out"))
+    assert done.returncode == 0, done.stderr
+    page = (tmp_path / "out" / "russia-ukraine" / "2025-05" / "briefing.html").read_text(encoding="utf-8")
+    assert "latitude (°N)" in page and "fatalities per week" in page
+    assert len(page.encode()) <= MAX_HTML_BYTES
+
+
+def run_cli_script(script, *args):
+    import subprocess
+    import sys
+    return subprocess.run([sys.executable, str(ROOT / script), *args], cwd=ROOT, capture_output=True, text=True, timeout=600)

@@ -42,7 +42,7 @@ from __future__ import annotations
 
 import polars as pl
 
-from . import _common
+from . import _common, tables
 from ._common import Aliases, Failures, ImportReport, stripped
 
 ORIGIN = "acled"
@@ -80,6 +80,19 @@ def category_of(event_type: str | None, sub_event_type: str | None) -> str | Non
     return SUB_EVENT_TYPES.get((event_type, sub_event_type), EVENT_TYPES.get(event_type))
 
 
+def _category(pairs: list[tuple[str | None, str | None]]) -> pl.Expr:
+    """The category expression for the (event type, sub-event type) pairs present: a lookup on the
+    sub-event type alone when that decides the category (as in ACLED's scheme), else on both."""
+    by_sub: dict[str | None, set] = {}
+    for event_type, sub_event_type in pairs:
+        by_sub.setdefault(sub_event_type, set()).add(category_of(event_type, sub_event_type))
+    if all(len(categories) == 1 for categories in by_sub.values()) and None not in by_sub:
+        return pl.col("_sub_type").replace_strict({s: c.pop() for s, c in by_sub.items()}, default=None, return_dtype=pl.Utf8)
+    key = pl.concat_str([pl.col("_type"), pl.col("_sub_type").fill_null("")], separator=KEY_SEPARATOR)
+    return key.replace_strict({f"{t}{KEY_SEPARATOR}{s or ''}": category_of(t, s) for t, s in pairs},
+                              default=None, return_dtype=pl.Utf8)
+
+
 def build(raw: pl.DataFrame, failures: Failures, aliases: Aliases) -> tuple[pl.DataFrame, dict[str, int]]:
     date_text = stripped("event_date")
     parsed = raw.lazy().with_columns(
@@ -104,16 +117,13 @@ def build(raw: pl.DataFrame, failures: Failures, aliases: Aliases) -> tuple[pl.D
         *_common.number_checks("longitude", "_longitude", pl.Float64, required=False),
         *_common.number_checks("fatalities", "_fatalities", pl.Int64, required=True),
     ])
-    failures.raise_if_any()
 
-    pairs = parsed.select("_type", "_sub_type").unique().rows()
-    category = pl.concat_str([pl.col("_type"), pl.col("_sub_type").fill_null("")], separator=KEY_SEPARATOR).replace_strict(
-        {f"{t}{KEY_SEPARATOR}{s or ''}": category_of(t, s) for t, s in pairs}, default=None, return_dtype=pl.Utf8)
+    category = _category(parsed.select("_type", "_sub_type").unique().rows())
     actors, unmapped = _common.map_actors(raw, aliases, single=("actor1", "actor2"), multi=("assoc_actor_1", "assoc_actor_2"))
     table = (
         parsed.lazy()
         .select(
-            (pl.lit("acled:") + pl.col("_id")).alias("event_id"),
+            (pl.lit(tables.ID_PREFIX[ORIGIN]) + pl.col("_id")).alias("event_id"),
             pl.lit(ORIGIN).alias("origin"),
             pl.col("_id").alias("original_id"),
             pl.col("_date").alias("date"),
@@ -122,15 +132,15 @@ def build(raw: pl.DataFrame, failures: Failures, aliases: Aliases) -> tuple[pl.D
             category.alias("category"),
             pl.col("_type").alias("event_type"),
             pl.col("_sub_type").alias("sub_event_type"),
-            stripped("actor1").alias("actor1"),
-            stripped("actor2").alias("actor2"),
-            pl.concat_str([stripped("assoc_actor_1"), stripped("assoc_actor_2")], separator="; ", ignore_nulls=True)
+            pl.col("actor1"),
+            pl.col("actor2"),
+            pl.concat_str([pl.col("assoc_actor_1"), pl.col("assoc_actor_2")], separator="; ", ignore_nulls=True)
             .replace("", None).alias("assoc_actors"),
             actors.alias("actors"),
-            stripped("country").alias("country"),
-            stripped("admin1").alias("admin1"),
-            stripped("admin2").alias("admin2"),
-            stripped("location").alias("location"),
+            pl.col("country"),
+            pl.col("admin1"),
+            pl.col("admin2"),
+            pl.col("location"),
             pl.col("_latitude").alias("latitude"),
             pl.col("_longitude").alias("longitude"),
             pl.col("_fatalities").alias("fatalities"),

@@ -19,7 +19,7 @@ group; like ACLED's *Violence against civilians* it is the humanitarian toll, no
 between armed parties, hence humanitarian.
 
 Fatalities: ``best`` -> fatalities, ``low`` -> fatalities_low, ``high`` -> fatalities_high.
-Dates: ``date_start`` -> date, ``date_end`` -> end_date (left empty when the same day).
+Dates: ``date_start`` -> date, ``date_end`` -> end_date (left empty when the same day; never before date_start).
 Date precision: ``date_prec`` 1 -> day, 2 (2-6 days) and 3 (a week) -> week, 4 -> month, 5 -> year.
 Actors: ``side_a`` -> actor1, ``side_b`` -> actor2. Place: ``where_coordinates`` (if the export
 has it, else ``adm_2``) -> location; ``where_description`` -> notes; ``source_article`` -> source.
@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import polars as pl
 
-from . import _common
+from . import _common, tables
 from ._common import Aliases, Failures, ImportReport, stripped
 
 ORIGIN = "ucdp-ged"
@@ -83,28 +83,27 @@ def build(raw: pl.DataFrame, failures: Failures, aliases: Aliases) -> tuple[pl.D
         *_common.number_checks("low", "_low", pl.Int64, required=False),
         *_common.number_checks("high", "_high", pl.Int64, required=False),
     ])
-    failures.raise_if_any()
 
     actors, unmapped = _common.map_actors(raw, aliases, single=("side_a", "side_b"))
     violence = pl.col("_violence")
     table = parsed.lazy().select(
-        (pl.lit("ucdp:") + pl.col("_id")).alias("event_id"),
+        (pl.lit(tables.ID_PREFIX[ORIGIN]) + pl.col("_id")).alias("event_id"),
         pl.lit(ORIGIN).alias("origin"),
         pl.col("_id").alias("original_id"),
         pl.col("_start").alias("date"),
-        pl.when(pl.col("_end") > pl.col("_start")).then(pl.col("_end")).otherwise(None).alias("end_date"),
+        pl.when(pl.col("_end") != pl.col("_start")).then(pl.col("_end")).otherwise(None).alias("end_date"),
         pl.col("_precision").alias("date_precision"),
         violence.replace_strict({k: v[1] for k, v in VIOLENCE.items()}, default=None, return_dtype=pl.Utf8).alias("category"),
         violence.replace_strict({k: v[0] for k, v in VIOLENCE.items()}, default=None, return_dtype=pl.Utf8).alias("event_type"),
         pl.lit(None, dtype=pl.Utf8).alias("sub_event_type"),
-        stripped("side_a").alias("actor1"),
-        stripped("side_b").alias("actor2"),
+        pl.col("side_a").alias("actor1"),
+        pl.col("side_b").alias("actor2"),
         pl.lit(None, dtype=pl.Utf8).alias("assoc_actors"),
         actors.alias("actors"),
-        stripped("country").alias("country"),
-        stripped("adm_1").alias("admin1"),
-        stripped("adm_2").alias("admin2"),
-        pl.coalesce(stripped("where_coordinates"), stripped("adm_2")).alias("location"),
+        pl.col("country").alias("country"),
+        pl.col("adm_1").alias("admin1"),
+        pl.col("adm_2").alias("admin2"),
+        pl.coalesce("where_coordinates", "adm_2").alias("location"),
         pl.col("_latitude").alias("latitude"),
         pl.col("_longitude").alias("longitude"),
         pl.col("_best").alias("fatalities"),
