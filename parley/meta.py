@@ -108,11 +108,31 @@ def read_conflict_meta(folder: str | Path) -> ConflictMeta:
     return meta
 
 
+DEFAULT_OUTCOMES = Path(__file__).resolve().parent.parent / "data" / "reference" / "war_outcomes.csv"
+
+
+def find_outcomes(conflict_folder: str | Path | None = None) -> Path | None:
+    """The war-outcomes reference table beside a conflict folder (../reference/), else the one shipped with parley."""
+    if conflict_folder is not None:
+        beside = Path(conflict_folder).parent / "reference" / "war_outcomes.csv"
+        if beside.is_file():
+            return beside
+    return DEFAULT_OUTCOMES if DEFAULT_OUTCOMES.is_file() else None
+
+
 def conflict_files(folder: str | Path) -> list[Path]:
     """The files a conflict is made of (those that exist), for hashing a report's inputs."""
     folder = Path(folder)
     names = ["conflict.toml"] + [spec.file for spec in schema.CONFLICT_TABLES]
     return [folder / name for name in names if (folder / name).is_file()]
+
+
+def briefing_inputs(folder: str | Path) -> list[Path]:
+    """Every data file a briefing of this conflict reads: its own tables, imported events, the reference table."""
+    folder = Path(folder)
+    extra = [folder / name for name in ("actor_aliases.csv", "imported_events.parquet") if (folder / name).is_file()]
+    outcomes = find_outcomes(folder)
+    return conflict_files(folder) + extra + ([outcomes] if outcomes else [])
 
 
 def latest_event_day(folder: str | Path) -> dt.date | None:

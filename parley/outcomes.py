@@ -13,18 +13,10 @@ import pandas as pd
 from . import schema
 from .errors import DataError, Problem
 from .load import check_table, read_text_table
+from .meta import DEFAULT_OUTCOMES as DEFAULT_PATH
+from .meta import find_outcomes as find
 
-DEFAULT_PATH = Path(__file__).resolve().parent.parent / "data" / "reference" / "war_outcomes.csv"
 ENDED_WITHOUT_TREATY = "no"
-
-
-def find(conflict_folder: str | Path | None = None) -> Path | None:
-    """The reference table beside a conflict folder (../reference/), else the one shipped with parley."""
-    if conflict_folder is not None:
-        beside = Path(conflict_folder).parent / "reference" / "war_outcomes.csv"
-        if beside.is_file():
-            return beside
-    return DEFAULT_PATH if DEFAULT_PATH.is_file() else None
 
 
 def _row_rules(raw: pd.DataFrame, label: str) -> list[Problem]:

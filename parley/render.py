@@ -25,7 +25,7 @@ from pathlib import Path
 
 from . import __version__
 from .errors import DataError, ParleyError, RenderError, UsageError
-from .meta import ConflictMeta, conflict_files, read_conflict_meta
+from .meta import ConflictMeta, briefing_inputs, read_conflict_meta
 from .periods import Period
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -78,7 +78,7 @@ def _package_digest() -> str:
 def inputs_digest(data_dir: Path, period: Period, notebook: Path = NOTEBOOK) -> str:
     """Hash of everything a briefing is made from: data files, notebook, parley version and code."""
     digest = hashlib.sha256()
-    for path in sorted(conflict_files(data_dir), key=lambda p: p.name):
+    for path in sorted(briefing_inputs(data_dir), key=lambda p: p.name):
         digest.update(path.name.encode())
         digest.update(path.read_bytes())
     digest.update(notebook.read_bytes())

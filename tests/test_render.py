@@ -85,6 +85,14 @@ def test_changed_inputs_make_a_period_stale(tmp_path, korea_copy):
     set_cell(korea_copy / "positions.csv", 0, "salience", "55")
     todo, fresh = schedule.plan(korea_copy, meta, [period], tmp_path)
     assert [p.label for p in todo] == ["1953-07"] and fresh == []
+    render(korea_copy, period, out=tmp_path, meta=meta)
+    reference = korea_copy.parent / "reference"
+    reference.mkdir()
+    shutil.copy(ROOT / "data" / "reference" / "war_outcomes.csv", reference / "war_outcomes.csv")
+    with open(reference / "war_outcomes.csv", "a", encoding="utf-8") as handle:
+        handle.write("\n")  # the reference table beside the conflict is an input too
+    todo, _ = schedule.plan(korea_copy, meta, [period], tmp_path)
+    assert [p.label for p in todo] == ["1953-07"]
 
 
 def test_failed_render_keeps_previous_report_and_the_failed_notebook(tmp_path, korea_copy):
