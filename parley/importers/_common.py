@@ -1,10 +1,15 @@
 """What the ACLED and UCDP GED importers share: read the export, locate problems, map actors,
 validate, compare with the stored table, write it atomically.
 
-The fast path reads with polars (all columns as text), checks and maps with vectorised
-expressions and validates with the pandera schema of :mod:`.tables`. Only when something is
-wrong does a slow, exact pass with Python's csv module run, to give each problem the line it
-starts on in the file (quoted newlines included), as ``file:line: column: message``.
+An importer may give :func:`run` a fast path (``fast``, e.g. :func:`.acled.fast_build`): polars
+reads the needed columns with numbers parsed by the CSV reader (:func:`read_typed`), repetitive
+columns are mapped once per distinct value (:func:`distinct`, :func:`lookup`), and it gives up
+(None) at the first doubt. Then, or without a fast path, the exact path reads every column as
+text, checks and maps with vectorised expressions and validates with the pandera schema of
+:mod:`.tables`; when something is wrong, a slow, exact pass with Python's csv module gives each
+problem the line it starts on in the file (quoted newlines included), as
+``file:line: column: message``. A fast-path table that fails validation is thrown away and the
+exact path runs, so problems are always reported by the exact path.
 """
 
 from __future__ import annotations
@@ -28,9 +33,11 @@ MAX_LISTED = 10          # problems listed per (column, message); the rest are c
 MAX_STRUCTURE = 20       # structural CSV problems listed
 # Written by pyarrow: dictionary-encoding only the repetitive columns, lz4, statistics only on origin
 # (rows are grouped by origin) measured 25% less CPU than polars' writer; no stored Arrow schema, so
-# readers get plain strings (pyarrow cannot filter polars' string views). See benchmarks/README.md.
+# readers get plain strings (pyarrow cannot filter polars' string views). Values are handed to the
+# column encoders 32,768 at a time instead of 1,024: 15-20% less writer CPU, the same values
+# (snappy, zstd level 1, larger row groups and v2 data pages measured no faster). See benchmarks/README.md.
 PARQUET_OPTIONS = {"compression": "lz4", "use_dictionary": list(tables.DICTIONARY_COLUMNS), "write_statistics": ["origin"],
-                   "row_group_size": 131_072, "store_schema": False}
+                   "row_group_size": 131_072, "write_batch_size": 32_768, "store_schema": False}
 
 
 @dataclass
@@ -240,6 +247,37 @@ def read_export(path: Path, label: str, required: tuple[str, ...], optional: tup
     return raw
 
 
+def read_typed(path: Path, label: str, columns: tuple[str, ...], dtypes: dict[str, pl.DataType]) -> pl.DataFrame | None:
+    """The fast path's read: ``columns`` with the numeric ones parsed by the CSV reader itself
+    (``dtypes``), the rest as text; blank lines dropped. None when anything is off (a header
+    problem, a value the reader refuses, no rows): the exact path then reads the file again as text
+    and locates every problem. Values it accepts parse as :func:`number` would parse them."""
+    header = read_header(path, label)
+    if any(name not in header for name in columns) or any(header.count(name) > 1 for name in columns):
+        return None
+    try:
+        raw = pl.read_csv(path, columns=list(columns), schema_overrides=dtypes, infer_schema=False, has_header=True,
+                          quote_char='"', encoding="utf8", raise_if_empty=False)
+    except (pl.exceptions.PolarsError, OSError):
+        return None
+    if raw.get_column(columns[0]).null_count():  # blank lines come out as rows of nulls
+        raw = raw.filter(pl.any_horizontal(pl.col(list(columns)).is_not_null()))
+    return raw if raw.height else None
+
+
+def distinct(frame: pl.DataFrame, column: str) -> list[str]:
+    """The distinct non-null values of a text column."""
+    return frame.get_column(column).unique().drop_nulls().to_list()
+
+
+def lookup(column: str, values: list[str], results: list, dtype: pl.DataType) -> pl.Expr:
+    """``column`` mapped value by value: ``values[i]`` -> ``results[i]`` (``values`` = every distinct
+    value of the column, see :func:`distinct`); null stays null. An Enum cast and a gather:
+    the per-row work is one hash of each string, the mapping itself runs once per distinct value."""
+    codes = pl.col(column).cast(pl.Enum(values)).to_physical()
+    return pl.lit(pl.Series(results, dtype=dtype)).gather(codes)
+
+
 def stripped(column: str) -> pl.Expr:
     return pl.col(column).str.strip_chars().replace("", None)
 
@@ -310,12 +348,65 @@ def read_aliases(folder: Path) -> Aliases:
     return Aliases(ids, path)
 
 
-def map_actors(raw: pl.DataFrame, aliases: Aliases, single: tuple[str, ...], multi: tuple[str, ...] = ()) -> tuple[pl.Expr, dict[str, int]]:
+def map_actors(raw: pl.DataFrame, aliases: Aliases, single: tuple[str, ...], multi: tuple[str, ...] = (),
+               values: dict[str, list[str]] | None = None) -> tuple[pl.Expr, dict[str, int]]:
     """An expression for the ``actors`` id list, and the unmapped names with the number of rows naming them.
 
     ``single`` columns hold one actor name; ``multi`` columns ``;``-separated names (ACLED's
-    associated actors). The work is done on distinct names and combinations, then broadcast.
+    associated actors); ``values``, if known, the distinct values of each column (:func:`distinct`).
+    The work is done on distinct names and combinations, then broadcast:
+    each column's names become codes (an Enum cast), the codes one integer per combination, and
+    the id list of each distinct combination is looked up by that integer.
     """
+    def names_in(value: str | None, column: str) -> list[str]:
+        if value is None:
+            return []
+        return [n for n in (part.strip() for part in value.split(";")) if n] if column in multi else [value.strip()]
+
+    columns = single + multi
+    values = values or {column: distinct(raw, column) for column in columns}
+    size = 1
+    for column in columns:
+        size *= len(values[column]) + 1
+    if size >= 2 ** 62:  # too many combinations to number: group the names themselves
+        return _map_actors_by_name(raw, aliases, single, multi)
+    key = None
+    for column in columns:
+        code = pl.col(column).cast(pl.Enum(values[column])).to_physical().cast(pl.Int64).fill_null(len(values[column]))
+        key = code if key is None else key * (len(values[column]) + 1) + code
+    keys = raw.select(key.alias("key")).get_column("key")
+    combinations = keys.value_counts(name="rows").sort("key")
+    ids_of: dict[tuple[str, str], list[str]] = {}   # (column, cell value) -> its actor ids
+    missing_of: dict[tuple[str, str], set[str]] = {}  # (column, cell value) -> its unmapped names
+    for column in columns:
+        for value in values[column]:
+            names = names_in(value, column)
+            ids_of[column, value] = [i for i in map(aliases.lookup, names) if i is not None]
+            missing_of[column, value] = {name for name in names if aliases.lookup(name) is None}
+    unmapped: dict[str, int] = {}
+    results: list[str | None] = []
+    for number, rows in combinations.iter_rows():
+        codes = []
+        for column in reversed(columns):
+            number, code = divmod(number, len(values[column]) + 1)
+            codes.append(code)
+        ids: dict[str, None] = {}
+        missing: set[str] = set()
+        for column, code in zip(columns, reversed(codes)):
+            if code < len(values[column]):
+                value = values[column][code]
+                ids.update(dict.fromkeys(ids_of[column, value]))
+                missing |= missing_of[column, value]
+        for name in missing:
+            unmapped[name] = unmapped.get(name, 0) + rows
+        results.append(";".join(ids) or None)
+    lists = pl.lit(pl.Series(results, dtype=pl.Utf8))
+    return lists.gather(pl.lit(combinations.get_column("key")).search_sorted(keys)), unmapped
+
+
+def _map_actors_by_name(raw: pl.DataFrame, aliases: Aliases, single: tuple[str, ...],
+                        multi: tuple[str, ...] = ()) -> tuple[pl.Expr, dict[str, int]]:
+    """:func:`map_actors` for exports with too many distinct names to number their combinations."""
     def names_in(value: str | None, column: str) -> list[str]:
         if value is None:
             return []
@@ -441,8 +532,14 @@ def prepare(origin: str, table: pl.DataFrame, folder: Path) -> tuple[dict[str, i
 
 def run(origin: str, file, data_dir, *, required: tuple[str, ...], optional: tuple[str, ...],
         build: Callable[[pl.DataFrame, Failures, Aliases], tuple[pl.DataFrame, dict[str, int]]],
-        source_column: dict[str, str]) -> ImportReport:
+        source_column: dict[str, str],
+        fast: Callable[[Path, str, Aliases], tuple[pl.DataFrame, dict[str, int]] | None] | None = None) -> ImportReport:
     """Read, map (``build``), validate and store one export; raise DataError listing every problem.
+
+    ``fast``, if given, is tried first: it reads typed columns and maps without locating anything,
+    and gives up (None) at the first sign of a problem. When it gives up, or when its table fails
+    validation, the exact path (read as text, ``build``, locate every problem) runs from the start,
+    so problems are reported exactly as that path reports them.
 
     Validation (pandera) runs in a second thread while the new table is compared and written to a
     temporary file; the file replaces the stored one (``os.replace``, atomic) only if validation passed.
@@ -454,15 +551,20 @@ def run(origin: str, file, data_dir, *, required: tuple[str, ...], optional: tup
         raise UsageError(f"{path}: no such file")
     label = str(path)
     aliases = read_aliases(folder)
-    raw = read_export(path, label, required, optional, kind=f"{tables.ORIGIN_NAMES[origin]} export")
-    failures = Failures(path, label)
-    table, unmapped = build(raw, failures, aliases)
-    if failures:  # list every problem at once: the schema checks run on the rows that parsed
-        kept = ~failures.rejected
-        errors = schema_errors(table.filter(kept))
-        if errors is not None:
-            report_schema_errors(errors, raw.filter(kept), failures, source_column)
-        failures.raise_if_any()
+    built = fast(path, label, aliases) if fast is not None else None
+    if built is not None:
+        raw, failures = None, None
+        table, unmapped = built
+    else:
+        raw = read_export(path, label, required, optional, kind=f"{tables.ORIGIN_NAMES[origin]} export")
+        failures = Failures(path, label)
+        table, unmapped = build(raw, failures, aliases)
+        if failures:  # list every problem at once: the schema checks run on the rows that parsed
+            kept = ~failures.rejected
+            errors = schema_errors(table.filter(kept))
+            if errors is not None:
+                report_schema_errors(errors, raw.filter(kept), failures, source_column)
+            failures.raise_if_any()
     with ThreadPoolExecutor(max_workers=1) as pool:
         validation = pool.submit(schema_errors, table)
         try:
@@ -471,6 +573,12 @@ def run(origin: str, file, data_dir, *, required: tuple[str, ...], optional: tup
             errors = validation.result()
     try:
         if errors is not None:
+            if raw is None:  # the fast path's table is wrong somewhere: locate it the exact way
+                if temporary is not None:
+                    temporary.unlink(missing_ok=True)
+                del table, built
+                return run(origin, file, data_dir, required=required, optional=optional, build=build,
+                           source_column=source_column)
             report_schema_errors(errors, raw, failures, source_column)
             failures.raise_if_any()
         if temporary is not None:
