@@ -268,10 +268,11 @@ def trajectories(positions: pd.DataFrame, events: pd.DataFrame, issues: pd.DataF
     fig = make_subplots(rows=n, cols=1, shared_xaxes=True, vertical_spacing=0.35 / n,
                         subplot_titles=[esc(name) for name in issue_rows["name"]])
     fig._validate = False  # traces below are built by parley, not typed by hand
+    paths = stances.all_steps(positions, end)
     for row, issue in enumerate(issue_rows.itertuples(), start=1):
         for actor in actors.itertuples():
-            path = stances.steps(positions, actor.actor_id, issue.issue_id, end)
-            if path.empty:
+            path = paths.get((actor.actor_id, issue.issue_id))
+            if path is None:
                 continue
             hover = [f"<b>{esc(actor.name)}</b> {p.position:g} from {p.date:%Y-%m-%d}<br>{wrap(p.statement)}<br>Source: {esc(p.source)}"
                      for p in path.itertuples()]

@@ -46,7 +46,7 @@ def region_map(totals: pd.DataFrame, *, title: str = "Events per region", source
 
     ``totals``: columns admin1, events, fatalities, latitude, longitude (``imported.admin1_totals``)."""
     placed = totals.dropna(subset=["latitude", "longitude"])
-    fig = go.Figure()
+    fig = go.Figure(_validate=False)
     if placed.empty:
         _layout(fig, title, source, 420)
         return _empty(fig, "No imported events with coordinates in this period.")
@@ -81,7 +81,7 @@ def fatalities_trend(weekly: pd.DataFrame, *, title: str = "Fatalities per week"
 
     ``weekly``: weeks (index) x origins (``imported.weekly_fatalities_by_origin``). ``through``: last
     day with data; a last week ending later is partial, drawn as an open marker and named on the axis."""
-    fig = go.Figure()
+    fig = go.Figure(_validate=False)
     notes = notes or {}
     partial = _partial_week(weekly.index, through)
     symbols = ["circle"] * (len(weekly) - 1) + ["circle-open" if partial else "circle"] if len(weekly) else []
@@ -109,7 +109,7 @@ def weekly_categories(counts: pd.DataFrame, *, title: str = "Events per week, by
 
     ``counts``: weeks (index) x categories (``imported.weekly_by_category``). ``through``: last day
     with data; a last week ending later is partial, drawn paler and named on the axis."""
-    fig = go.Figure()
+    fig = go.Figure(_validate=False)
     partial = _partial_week(counts.index, through)
     opacity = [1.0] * (len(counts) - 1) + [0.45 if partial else 1.0] if len(counts) else []
     for category in schema.CATEGORIES:
@@ -132,7 +132,7 @@ def admin1_heatmap(weekly: pd.DataFrame, *, top: int = 15, title: str = "Events 
                    source: str = "imported event data", value_label: str = "events") -> go.Figure:
     """Regions (rows, the ``top`` largest) x weeks heat map (``imported.weekly_by_admin1``)."""
     shown = weekly.iloc[:, :top]
-    fig = go.Figure()
+    fig = go.Figure(_validate=False)
     if shown.empty or not len(shown.columns):
         _layout(fig, title, source, 420)
         return _empty(fig, "No imported events in this window.")

@@ -60,3 +60,30 @@ def show_html(html: str) -> None:
     """Show generated HTML (callers escape every piece of data they put in it)."""
     from IPython.display import display
     display({"text/html": html, "text/plain": "[html]"}, raw=True)
+
+
+def warm_up() -> None:
+    """Load ahead of time what a briefing's first figures would otherwise load on first use.
+
+    parley's modules, pandera's schemas and plotly's lazily imported trace classes and validators.
+    ``parley.render`` runs this silently in a fresh kernel while the parent imports papermill;
+    it draws nothing that is shown, and resets the figure counter so ids still start at 1.
+    """
+    import parley.briefing  # noqa: F401
+    import parley.imported  # noqa: F401
+    import parley.prospects  # noqa: F401
+    from parley import schema
+    from plotly.subplots import make_subplots
+
+    schema.EVENTS  # noqa: B018 - builds the pandera table schemas
+    fig = make_subplots(rows=2, cols=1, subplot_titles=["a", "b"])
+    fig.add_trace(go.Scatter(x=[1, 2], y=[1, 2], mode="lines+markers", line={"shape": "hv", "color": "#000"},
+                             marker={"size": [1, 2], "symbol": "diamond"}, hovertext=["a", "b"]), row=1, col=1)
+    fig.add_trace(go.Bar(x=[1], y=[1], marker_color="#000"), row=2, col=1)
+    fig.add_trace(go.Heatmap(z=[[1]], colorbar={"title": {"text": "x"}}))
+    fig.add_annotation(text="x", x=1, y=1, showarrow=True)
+    fig.add_shape(type="rect", x0=0, x1=1, y0=0, y1=1)
+    fig.update_layout(title={"text": "x"}, legend={"orientation": "v"}, template="plotly_white")
+    fig.update_xaxes(title={"text": "x"})
+    figure_bundle(fig)
+    reset_ids()

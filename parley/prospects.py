@@ -131,7 +131,7 @@ def sensitivity_chart(briefing, actor_id: str | None = None, what: str = "capabi
     """The forecast per issue as one actor's capability (or salience) runs from 0 to 2x its value."""
     data = inputs(briefing)
     actor_id = actor_id or default_actor(briefing, data)
-    fig = go.Figure()
+    fig = go.Figure(_validate=False)
     name = esc(briefing.name_of_actor(actor_id)) if actor_id else ""
     if actor_id is not None and (data["actor_id"] == actor_id).any():
         table = sensitivity_table(data, actor_id, what, factors)
@@ -164,7 +164,7 @@ def outcomes_chart(table: pd.DataFrame, *, title: str = "How wars since 1945 end
     counts = outcomes.decade_counts(table)
     done = outcomes.ended(table)
     decade_of = (done["end"].dt.year // 10 * 10)
-    fig = go.Figure()
+    fig = go.Figure(_validate=False)
     labels = [f"{d}s" for d in counts.index]
     for outcome in counts.columns:
         names = [", ".join(esc(n) for n in done.loc[(decade_of == d) & (done["outcome"] == outcome), "name"])

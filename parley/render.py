@@ -142,7 +142,7 @@ def _clean_stale_temporaries(folder: Path) -> None:
 # --- steps -------------------------------------------------------------------------------------
 
 # Imports the briefing notebook needs; the kernel loads them while this process imports papermill.
-WARM_UP = "import parley.briefing, parley.notebook, parley.load, parley.prospects\nparley.schema.EVENTS"
+WARM_UP = "import parley.notebook\nparley.notebook.warm_up()"
 
 
 def start_kernel(cwd: Path):

@@ -71,12 +71,19 @@ def gaps(stances: pd.DataFrame) -> pd.DataFrame:
     return frame.sort_values(["gap", "issue_id"], ascending=[False, True], kind="stable").reset_index(drop=True)
 
 
+def all_steps(positions: pd.DataFrame, until) -> dict[tuple[str, str], pd.DataFrame]:
+    """Every (actor, issue) position history as step points, each held flat until `until`."""
+    until = timestamp(until)
+    known = positions[positions["date"] <= until].sort_values("date", kind="stable")
+    paths = {}
+    for key, rows in known.groupby(["actor_id", "issue_id"], sort=False):
+        tail = rows.iloc[[-1]].copy()
+        tail["date"] = until
+        paths[key] = pd.concat([rows, tail], ignore_index=True)
+    return paths
+
+
 def steps(positions: pd.DataFrame, actor_id: str, issue_id: str, until) -> pd.DataFrame:
     """One actor's position on one issue as step points, held flat until `until`."""
-    rows = positions[(positions["actor_id"] == actor_id) & (positions["issue_id"] == issue_id)]
-    rows = rows[rows["date"] <= timestamp(until)].sort_values("date", kind="stable")
-    if rows.empty:
-        return rows
-    tail = rows.iloc[[-1]].copy()
-    tail["date"] = timestamp(until)
-    return pd.concat([rows, tail], ignore_index=True)
+    mine = positions[(positions["actor_id"] == actor_id) & (positions["issue_id"] == issue_id)]
+    return all_steps(mine, until).get((actor_id, issue_id), mine.iloc[0:0])
