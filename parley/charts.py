@@ -12,12 +12,16 @@ import textwrap
 
 import pandas as pd
 import plotly.graph_objects as go
+import plotly.io as pio
 from plotly.subplots import make_subplots
 
 from . import schema, stances
 
 WIDTH = 1100
 RIGHT = 170               # room for the legend on the right
+# The template object itself: unvalidated figures keep a template *name* as a bare string, which
+# plotly.js does not understand; the object serialises to the same full template every time.
+TEMPLATE = pio.templates["plotly_white"]
 FONT = "Helvetica Neue, Helvetica, Arial, sans-serif"
 CATEGORY_COLORS = {
     "negotiation": "#d62728", "ceasefire": "#ff7f0e", "agreement": "#2ca02c", "prisoner_exchange": "#17becf",
@@ -55,7 +59,7 @@ def _layout(fig: go.Figure, title: str, source: str, height: int, bottom: int = 
     fig.update_layout(
         title={"text": esc(title), "x": 0.01, "xanchor": "left", "y": 1, "yanchor": "top", "yref": "container",
                "pad": {"t": 14}, "font": {"size": 18}},
-        template="plotly_white", width=WIDTH, height=height, font={"family": FONT, "size": 12},
+        template=TEMPLATE, width=WIDTH, height=height, font={"family": FONT, "size": 12},
         margin={"l": 190, "r": RIGHT, "t": 70, "b": bottom},
         legend={"orientation": "v", "yanchor": "top", "y": 1, "x": 1.01, "xanchor": "left", "font": {"size": 11}},
         hoverlabel={"align": "left", "font": {"size": 12}},

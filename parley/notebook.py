@@ -83,7 +83,7 @@ def warm_up() -> None:
     fig.add_trace(go.Heatmap(z=[[1]], colorbar={"title": {"text": "x"}}))
     fig.add_annotation(text="x", x=1, y=1, showarrow=True)
     fig.add_shape(type="rect", x0=0, x1=1, y0=0, y1=1)
-    fig.update_layout(title={"text": "x"}, legend={"orientation": "v"}, template="plotly_white")
+    fig.update_layout(title={"text": "x"}, legend={"orientation": "v"})
     fig.update_xaxes(title={"text": "x"})
     figure_bundle(fig)
     reset_ids()

@@ -142,3 +142,17 @@ def test_data_text_is_escaped_in_labels(korea):
     fig = charts.timeline(events, {"north_korea": "<b>NK</b>"}, "1950-06-01", "1954-06-30", lanes="actor")
     text = fig.to_json()
     assert "<img" not in text and "&lt;img" in text and "<b>NK</b>" not in text
+
+
+def test_every_figure_carries_its_template_as_an_object(may_2025):
+    """A template *name* left as a string by an unvalidated figure means nothing to plotly.js."""
+    import json
+    import plotly.io as pio
+    from parley import outcomes, prospects
+    result = prospects.forecast(may_2025)
+    figures = [may_2025.timeline(), may_2025.stance_map(), may_2025.trajectories(), may_2025.stance_matrix(),
+               may_2025.activity(), prospects.paths_chart(may_2025, result), prospects.sensitivity_chart(may_2025),
+               prospects.outcomes_chart(outcomes.load_outcomes(outcomes.find(may_2025.conflict.folder)))]
+    for fig in figures:
+        template = json.loads(pio.to_json(fig))["layout"]["template"]
+        assert isinstance(template, dict) and template["layout"]["plot_bgcolor"] == "white"
