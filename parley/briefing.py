@@ -18,9 +18,9 @@ import pandas as pd
 from . import changes, charts, stances
 from .load import Conflict, load_conflict
 from .periods import Period, date_range, parse_date, parse_period
+from .style import TREND_COLORS
 
 esc = charts.esc
-TREND_COLORS = {"deteriorated": "#b2182b", "improved": "#1a7f37", "unchanged": "#555"}
 CONTEXT_YEARS = 3
 
 

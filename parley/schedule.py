@@ -19,6 +19,7 @@ from pathlib import Path
 from . import periods as P
 from .errors import ParleyError
 from .meta import ConflictMeta, read_conflict_meta
+from .style import TREND_COLORS
 from .render import (MANIFEST, NOTEBOOK, inputs_digest, locked, read_manifest, render, report_folder, start_kernel,
                      write_atomic)
 
@@ -115,8 +116,6 @@ def _manifests(out: Path) -> list[tuple[Path, dict]]:
 
 def index_html(out: Path) -> str:
     """All conflicts and periods, newest first, each with its trend (the index may carry times)."""
-    from .briefing import TREND_COLORS
-
     by_conflict: dict[str, list[tuple[Path, dict]]] = {}
     for folder, manifest in _manifests(out):
         by_conflict.setdefault(manifest.get("conflict_name", folder.parent.name), []).append((folder, manifest))
