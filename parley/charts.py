@@ -50,9 +50,15 @@ def wrap(value, width: int = 60) -> str:
     return "<br>".join(textwrap.wrap(esc(value), width)) if value else ""
 
 
-def axis_label(value) -> str:
-    """A category label that fits the 190-pixel left margin: escaped, wrapped at 24 characters."""
-    return "<br>".join(textwrap.wrap(str(value), 24)) if value else ""
+def axis_label(value, lines: int = 3) -> str:
+    """A category label that fits the 190-pixel left margin: at most 3 lines of 24 characters, then escaped.
+
+    The full name stays in hover labels and tables; a longer label would overrun the plot.
+    """
+    wrapped = textwrap.wrap(str(value), 24) if value else []
+    if len(wrapped) > lines:
+        wrapped = wrapped[:lines - 1] + [short(" ".join(wrapped[lines - 1:]), 24)]
+    return "<br>".join(esc(line) for line in wrapped)
 
 
 def _layout(fig: go.Figure, title: str, source: str, height: int, bottom: int = 90) -> go.Figure:
@@ -64,6 +70,9 @@ def _layout(fig: go.Figure, title: str, source: str, height: int, bottom: int = 
         legend={"orientation": "v", "yanchor": "top", "y": 1, "x": 1.01, "xanchor": "left", "font": {"size": 11}},
         hoverlabel={"align": "left", "font": {"size": 12}},
     )
+    # Margins are parley's: the template's automargin would let one long label squeeze the plot to nothing.
+    fig.update_xaxes(automargin=False)
+    fig.update_yaxes(automargin=False)
     fig.add_annotation(text=f"Source: {esc(source)}", xref="paper", yref="paper", x=0, y=0, yshift=-bottom + 12,
                        xanchor="left", yanchor="bottom", showarrow=False, font={"size": 10, "color": "#666"})
     return fig
@@ -192,7 +201,7 @@ def timeline(events: pd.DataFrame, actor_names: dict[str, str], start, end, *, l
                            font={"size": 10, "color": "#333"}, bgcolor="rgba(255,255,255,0.85)")
     used = max((lv for lv in levels if lv is not None), default=-1) + 1
     top = 70 + used * LABEL_ROW_PX + (14 if used else 0)
-    fig.update_yaxes(tickvals=list(range(len(order))), ticktext=[axis_label(esc(o)) for o in order],
+    fig.update_yaxes(tickvals=list(range(len(order))), ticktext=[axis_label(o) for o in order],
                      range=[-0.6, len(order) - 0.4], title={"text": "lane (by category group)" if lanes == "category" else "lane (by actor)"},
                      showgrid=False, zeroline=False)
     fig.update_xaxes(range=[start - pd.Timedelta(days=span * 0.01), end + pd.Timedelta(days=span * 0.01)],
@@ -251,7 +260,7 @@ def stance_map(current: pd.DataFrame, issues: pd.DataFrame, actors: pd.DataFrame
             marker={"symbol": "x-thin", "size": 18, "line": {"width": 3, "color": "#111"}},
             hovertext=[f"forecast {v:.0f}" for v in known.values()], hoverinfo="text",
         ))
-    fig.update_yaxes(tickvals=list(row_of.values()), ticktext=[axis_label(esc(n)) for n in issue_rows["name"]],
+    fig.update_yaxes(tickvals=list(row_of.values()), ticktext=[axis_label(n) for n in issue_rows["name"]],
                      range=[-0.7, len(issue_rows) - 0.5], title={"text": "issue"}, showgrid=False, zeroline=False)
     fig.update_xaxes(range=[-3, 103], title={"text": "position on the issue's scale (0 = left label, 100 = right label)"},
                      tickvals=[0, 25, 50, 75, 100])
@@ -330,7 +339,7 @@ def stance_matrix(current: pd.DataFrame, issues: pd.DataFrame, actors: pd.DataFr
     fig = go.Figure(_validate=False)
     fig.add_trace(go.Heatmap(
         z=z, x=["<br>".join(textwrap.wrap(esc(n), 16)) for n in issue_rows["name"]],
-        y=[f'<span style="color:{a.color}">■</span> {axis_label(esc(a.name))}' for a in actor_rows.itertuples()],
+        y=[f'<span style="color:{a.color}">■</span> {axis_label(a.name)}' for a in actor_rows.itertuples()],
         zmin=0, zmax=100, colorscale="RdBu_r", text=text, texttemplate="%{text}", hovertext=hover, hoverinfo="text",
         colorbar={"title": {"text": "position<br>0 = scale low<br>100 = scale high"}}, xgap=2, ygap=2,
     ))

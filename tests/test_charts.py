@@ -73,7 +73,7 @@ def test_timeline_by_actor_puts_event_in_each_actor_lane(korea):
     fig = charts.timeline(korea.events, names, "1950-06-01", "1954-06-30", lanes="actor")
     markers = [t for t in fig.data if t.mode == "markers"]
     assert sum(len(t.x) for t in markers) == sum(len([a for a in ids if a in names]) for ids in korea.events["actors"])
-    assert set(fig.layout.yaxis.ticktext) <= {charts.axis_label(charts.esc(n)) for n in names.values()}
+    assert set(fig.layout.yaxis.ticktext) <= {charts.axis_label(n) for n in names.values()}
 
 
 def test_stance_map_positions_sizes_colours_and_gap(may_2025):
