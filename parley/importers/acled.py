@@ -123,35 +123,44 @@ def build(raw: pl.DataFrame, failures: Failures, aliases: Aliases) -> tuple[pl.D
     table = (
         parsed.lazy()
         .select(
-            (pl.lit(tables.ID_PREFIX[ORIGIN]) + pl.col("_id")).alias("event_id"),
-            pl.lit(ORIGIN).alias("origin"),
-            pl.col("_id").alias("original_id"),
-            pl.col("_date").alias("date"),
-            pl.lit(None, dtype=pl.Date).alias("end_date"),
-            pl.col("_precision").alias("date_precision"),
-            category.alias("category"),
-            pl.col("_type").alias("event_type"),
-            pl.col("_sub_type").alias("sub_event_type"),
-            pl.col("actor1"),
-            pl.col("actor2"),
-            pl.concat_str([pl.col("assoc_actor_1"), pl.col("assoc_actor_2")], separator="; ", ignore_nulls=True)
-            .replace("", None).alias("assoc_actors"),
-            actors.alias("actors"),
-            pl.col("country"),
-            pl.col("admin1"),
-            pl.col("admin2"),
-            pl.col("location"),
-            pl.col("_latitude").alias("latitude"),
-            pl.col("_longitude").alias("longitude"),
-            pl.col("_fatalities").alias("fatalities"),
-            pl.lit(None, dtype=pl.Int64).alias("fatalities_low"),
-            pl.lit(None, dtype=pl.Int64).alias("fatalities_high"),
-            pl.col("source"),
-            pl.col("notes"),
+            *_columns(pl.col("_id"), pl.col("_date"), pl.col("_precision"), category, pl.col("_type"),
+                      pl.col("_sub_type"), actors, pl.col("_latitude"), pl.col("_longitude"), pl.col("_fatalities")),
         )
         .collect()
     )
     return table.with_columns(_common.dedupe_id_lists(table.get_column("actors"))), unmapped
+
+
+def _columns(original_id, date, precision, category, event_type, sub_event_type, actors, latitude, longitude,
+             fatalities) -> list[pl.Expr]:
+    """The imported-events columns in table order, from the expressions each path computes its own way."""
+    return [
+        (pl.lit(tables.ID_PREFIX[ORIGIN]) + original_id).alias("event_id"),
+        pl.lit(ORIGIN).alias("origin"),
+        original_id.alias("original_id"),
+        date.alias("date"),
+        pl.lit(None, dtype=pl.Date).alias("end_date"),
+        precision.alias("date_precision"),
+        category.alias("category"),
+        event_type.alias("event_type"),
+        sub_event_type.alias("sub_event_type"),
+        pl.col("actor1"),
+        pl.col("actor2"),
+        pl.concat_str([pl.col("assoc_actor_1"), pl.col("assoc_actor_2")], separator="; ", ignore_nulls=True)
+        .replace("", None).alias("assoc_actors"),
+        actors.alias("actors"),
+        pl.col("country"),
+        pl.col("admin1"),
+        pl.col("admin2"),
+        pl.col("location"),
+        latitude.alias("latitude"),
+        longitude.alias("longitude"),
+        fatalities.alias("fatalities"),
+        pl.lit(None, dtype=pl.Int64).alias("fatalities_low"),
+        pl.lit(None, dtype=pl.Int64).alias("fatalities_high"),
+        pl.col("source"),
+        pl.col("notes"),
+    ]
 
 
 NUMBERS = {"latitude": pl.Float64, "longitude": pl.Float64, "fatalities": pl.Int64}
@@ -210,31 +219,11 @@ def fast_build(path, label: str, aliases: Aliases) -> tuple[pl.DataFrame, dict[s
     actors, unmapped = _common.map_actors(raw, aliases, single=("actor1", "actor2"), multi=("assoc_actor_1", "assoc_actor_2"),
                                           values={c: distinct[c] for c in ACTOR_COLUMNS})
     table = raw.lazy().with_columns(ids.alias("event_id_cnty")).select(
-        (pl.lit(tables.ID_PREFIX[ORIGIN]) + pl.col("event_id_cnty")).alias("event_id"),
-        pl.lit(ORIGIN).alias("origin"),
-        pl.col("event_id_cnty").alias("original_id"),
-        _common.lookup("event_date", dates, parsed, pl.Date).alias("date"),
-        pl.lit(None, dtype=pl.Date).alias("end_date"),
-        _common.lookup("time_precision", precisions, precision, pl.Utf8).alias("date_precision"),
-        pl.lit(pl.Series(categories, dtype=pl.Utf8)).gather(pair).alias("category"),
-        text_column("event_type", types).alias("event_type"),
-        text_column("sub_event_type", subs).alias("sub_event_type"),
-        pl.col("actor1"),
-        pl.col("actor2"),
-        pl.concat_str([pl.col("assoc_actor_1"), pl.col("assoc_actor_2")], separator="; ", ignore_nulls=True)
-        .replace("", None).alias("assoc_actors"),
-        actors.alias("actors"),
-        pl.col("country"),
-        pl.col("admin1"),
-        pl.col("admin2"),
-        pl.col("location"),
-        pl.col("latitude"),
-        pl.col("longitude"),
-        pl.col("fatalities"),
-        pl.lit(None, dtype=pl.Int64).alias("fatalities_low"),
-        pl.lit(None, dtype=pl.Int64).alias("fatalities_high"),
-        pl.col("source"),
-        pl.col("notes"),
+        *_columns(pl.col("event_id_cnty"), _common.lookup("event_date", dates, parsed, pl.Date),
+                  _common.lookup("time_precision", precisions, precision, pl.Utf8),
+                  pl.lit(pl.Series(categories, dtype=pl.Utf8)).gather(pair), text_column("event_type", types),
+                  text_column("sub_event_type", subs), actors, pl.col("latitude"), pl.col("longitude"),
+                  pl.col("fatalities")),
     ).collect()
     return table.with_columns(_common.dedupe_id_lists(table.get_column("actors"))), unmapped
 
