@@ -49,6 +49,9 @@ WAR_REGIONS = ("europe", "middle_east", "asia", "africa", "americas")
 # UCDP Conflict Termination scheme, plus "ongoing".
 WAR_OUTCOMES = ("peace_agreement", "ceasefire", "victory", "low_activity", "actor_ceased", "ongoing")
 YES_NO = ("yes", "no")
+# How far a source can be trusted, by kind (docs/sourcing.md). Optional on every sourced table:
+# a folder without the column still validates and counts as ungraded.
+SOURCE_TYPES = ("official", "wire", "major", "specialist", "regional", "party_media", "other")
 
 # Largest curated CSV accepted; bigger event tables belong in Parquet (importers).
 MAX_CSV_BYTES = 50 * 1024 * 1024
@@ -116,6 +119,13 @@ def url(description: str = "Address of the source (http or https only); optional
     return pa.Column(str, http_url(), nullable=True, description=description)
 
 
+def source_type() -> pa.Column:
+    """The grade of a row's source; optional so that folders written before it keep validating."""
+    return pa.Column(str, one_of(SOURCE_TYPES), nullable=True, required=False,
+                     description="Kind of source, optional (empty = ungraded): " + ", ".join(SOURCE_TYPES)
+                     + "; see docs/sourcing.md.")
+
+
 def in_words(description: str) -> pa.Column:
     """A scale end: words a reader understands, not the bare number the scale already shows."""
     words = pa.Check(lambda v: not re.fullmatch(r"\s*[-+]?[\d.]+\s*%?\s*", v), element_wise=True, ignore_na=True,
@@ -147,6 +157,7 @@ def _declare_tables() -> dict:
                                     description="Relative clout 0-100 (weights the bargaining model); empty = no confirmed figure, left out of the model."),
             "source": text("Where the actor's capability figure comes from (outlet or document and date)."),
             "source_url": url("Address of that source (http or https only); optional."),
+            "source_type": source_type(),
         },
         name="actors", strict=True, ordered=False,
     )
@@ -178,6 +189,7 @@ def _declare_tables() -> dict:
                                     description="1 minor, 2 significant, 3 milestone (annotated on the timeline)."),
             "source": text("Outlet or document and its date, e.g. `Reuters, 2025-05-16`."),
             "source_url": url(),
+            "source_type": source_type(),
         },
         name="events", strict=True, ordered=False,
     )
@@ -192,6 +204,7 @@ def _declare_tables() -> dict:
             "statement": text("Short quote or faithful paraphrase that anchors the coding."),
             "source": text("Outlet or document and its date."),
             "source_url": url(),
+            "source_type": source_type(),
         },
         name="positions", strict=True, ordered=False,
     )
@@ -210,6 +223,7 @@ def _declare_tables() -> dict:
             "note": text("One sentence with the checked key fact.", required=False),
             "source": text("Outlet or document and its date."),
             "source_url": url("Address of the source (http or https only)."),
+            "source_type": source_type(),
         },
         name="war_outcomes", strict=True, ordered=False,
     )
