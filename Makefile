@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 DATA   ?= data/russia-ukraine
 PERIOD ?= latest
 
-.PHONY: briefing test lab venv chromium docs schedule bench clean notebooks
+.PHONY: briefing test test-fast lint lab venv chromium docs schedule bench clean notebooks
 
 venv: $(VENV)/.installed
 
@@ -17,18 +17,31 @@ $(VENV)/.installed: requirements.txt
 	$(BIN)/python -m ipykernel install --sys-prefix --name python3 >/dev/null
 	touch $@
 
-# Debian's chromium: headless browser for PDF, screenshots and the browser tests (no downloads at run time).
+# Debian's chromium: headless browser for PDF, screenshots and the browser tests (no downloads at run time),
+# with fonts for every script an actor may be named in (Noto CJK and emoji beside chromium's DejaVu) and
+# poppler's pdffonts, which the PDF test reads the embedded fonts with.
+DEBIAN_PACKAGES := chromium fonts-noto-cjk fonts-noto-color-emoji poppler-utils
 chromium:
-	@command -v chromium >/dev/null 2>&1 || { \
+	@missing=$$(for p in $(DEBIAN_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
+	[ -z "$$missing" ] || { \
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
-	  $$SUDO apt-get install -y --no-install-recommends chromium >/dev/null 2>&1 || \
-	  { $$SUDO apt-get update >/dev/null && $$SUDO apt-get install -y --no-install-recommends chromium >/dev/null; }; }
+	  $$SUDO apt-get install -y --no-install-recommends $$missing >/dev/null 2>&1 || \
+	  { $$SUDO apt-get update >/dev/null && $$SUDO apt-get install -y --no-install-recommends $$missing >/dev/null; }; }
 
 briefing: venv
 	$(BIN)/python -m parley render $(DATA) --period $(PERIOD)
 
+# Everything: lint, library, notebooks (nbval), renders, browsers.
+NBVAL := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg
 test: venv chromium
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest $(NBVAL)
+
+# The loop while coding: library tests only, no kernels, no browsers (markers in pyproject.toml).
+test-fast: venv
+	$(BIN)/python -m pytest tests -m "not slow and not browser" -p no:nbval --no-header
+
+lint: venv
+	$(BIN)/ruff check parley tests scripts benchmarks
 
 lab: venv
 	$(BIN)/jupyter lab notebooks/
@@ -39,8 +52,10 @@ schedule: venv
 docs: venv
 	$(BIN)/python -m parley schema-docs --out docs/data-format.md
 
-bench: venv
-	$(BIN)/python benchmarks/run.py
+# Both benchmarks; each prints its ratios against a baseline measured in the same run.
+bench: venv chromium
+	$(BIN)/python benchmarks/bench_briefing.py
+	$(BIN)/python benchmarks/bench_import.py
 
 clean:
 	rm -rf $(VENV) reports/*/ reports/index.html

@@ -19,6 +19,8 @@ import pytest
 
 import chromium
 
+pytestmark = [pytest.mark.slow, pytest.mark.browser]
+
 ROOT = Path(__file__).resolve().parent.parent
 BRIEFINGS = {
     "russia-ukraine": (ROOT / "data" / "russia-ukraine", "2025-05"),

@@ -26,6 +26,8 @@ from pathlib import Path
 
 import pytest
 
+pytestmark = [pytest.mark.slow]
+
 ROOT = Path(__file__).resolve().parent.parent
 KOREA = ROOT / "tests" / "fixtures" / "korea-1950"
 PERIODS = ("1953-06", "1953-07")

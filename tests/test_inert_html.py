@@ -29,6 +29,8 @@ import pytest
 
 import chromium
 
+pytestmark = [pytest.mark.slow, pytest.mark.browser]
+
 ROOT = Path(__file__).resolve().parent.parent
 KOREA = ROOT / "tests" / "fixtures" / "korea-1950"
 PERIOD, PERIOD_TITLE = "1953-07", "July 1953"

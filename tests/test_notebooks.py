@@ -8,6 +8,7 @@ import pytest
 from conftest import KOREA, ROOT
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", ["briefing.ipynb", "explore.ipynb"])
 def test_notebook_runs_on_the_korea_fixture(name, tmp_path):
     out = tmp_path / name

@@ -14,6 +14,8 @@ from parley.render import render
 
 from conftest import KOREA, ROOT, run_cli, set_cell
 
+pytestmark = [pytest.mark.slow]
+
 MAX_HTML_BYTES = 5_000_000
 
 

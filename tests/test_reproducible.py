@@ -22,6 +22,8 @@ from pathlib import Path
 
 import pytest
 
+pytestmark = [pytest.mark.slow]
+
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURE = Path("tests") / "fixtures" / "korea-1950"
 PERIOD = "1953-07"
