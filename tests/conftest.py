@@ -38,6 +38,15 @@ def set_cell(path: Path, row: int, column: str, value: str) -> None:
         writer.writerows(rows)
 
 
+def append_row(path: Path, **values: str) -> None:
+    """Append one row by column name (columns not given stay empty), whatever columns the file has."""
+    header, _ = read_rows(path)
+    unknown = set(values) - set(header)
+    assert not unknown, f"{path.name} has no column {sorted(unknown)}"
+    with open(path, "a", newline="", encoding="utf-8") as handle:
+        csv.writer(handle).writerow([values.get(column, "") for column in header])
+
+
 def run_cli(*args: str, cwd: Path = ROOT):
     import subprocess
     return subprocess.run([sys.executable, "-m", "parley", *args], cwd=cwd, capture_output=True, text=True, timeout=600)

@@ -16,6 +16,8 @@ from parley import cli, prospects
 from parley.briefing import Briefing
 from parley.load import load_conflict
 
+from conftest import append_row
+
 ROOT = Path(__file__).resolve().parent.parent
 RUSSIA_UKRAINE = ROOT / "data" / "russia-ukraine"
 KOREA = ROOT / "tests" / "fixtures" / "korea-1950"
@@ -63,8 +65,8 @@ def test_empty_and_weightless_issues_have_no_centre():
 def test_inputs_leave_out_actors_without_capability(tmp_path):
     folder = tmp_path / "russia-ukraine"
     shutil.copytree(RUSSIA_UKRAINE, folder)
-    with open(folder / "positions.csv", "a", encoding="utf-8") as out:
-        out.write("nato,territory,2025-01-01,0,90,Test row for a NATO position,Test source 2025-01-01,\n")
+    append_row(folder / "positions.csv", actor_id="nato", issue_id="territory", date="2025-01-01", position="0",
+               salience="90", statement="Test row for a NATO position", source="Test source 2025-01-01")
     conflict = load_conflict(folder)
     data = b.inputs_at(conflict, DAY)
     assert "nato" in set(conflict.positions["actor_id"])

@@ -26,6 +26,8 @@ from pathlib import Path
 
 import pytest
 
+from conftest import append_row
+
 pytestmark = [pytest.mark.slow]
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -33,9 +35,11 @@ KOREA = ROOT / "tests" / "fixtures" / "korea-1950"
 PERIODS = ("1953-06", "1953-07")
 SUMMARY_RE = re.compile(r"^rendered (\d+), up to date (\d+), failed (\d+)$", re.MULTILINE)
 LOCKS = {".lock", ".parley-schedule.lock"}
-NEW_EVENT = ("1953-07-20-parley-fault-test,1953-07-20,,day,statement,Fault-test event added after the first render,"
-             "A row added by tests/test_faults.py so that the report of July 1953 is stale.,unc,,Panmunjom,1,"
-             "\"TIME, 1953-07-20 (test row)\",https://example.org/parley-fault-test\n")
+NEW_EVENT = dict(event_id="1953-07-20-parley-fault-test", date="1953-07-20", date_precision="day", category="statement",
+                 title="Fault-test event added after the first render",
+                 description="A row added by tests/test_faults.py so that the report of July 1953 is stale.",
+                 actors="unc", location="Panmunjom", importance="1", source="TIME, 1953-07-20 (test row)",
+                 source_url="https://example.org/parley-fault-test")
 
 
 def cli(*args: str) -> list[str]:
@@ -114,8 +118,7 @@ def killed(concurrent, data, tmp_path_factory):
     out = tmp_path_factory.mktemp("faults-killed") / "reports"
     shutil.copytree(concurrent[0], out)
     changed = Path(shutil.copytree(data, tmp_path_factory.mktemp("faults-changed") / "korea-1950"))
-    with open(changed / "events.csv", "a", encoding="utf-8") as handle:
-        handle.write(NEW_EVENT)
+    append_row(changed / "events.csv", **NEW_EVENT)
     folder = out / "korea-1950" / "1953-07"
     before = snapshot(out)
     process = subprocess.Popen(cli("render", str(changed), "--period", "1953-07", "--out", str(out)), cwd=ROOT,
