@@ -124,8 +124,7 @@ def place_labels(xs: list[float], texts: list[str], plot_width_px: float) -> lis
     occupied: list[list[tuple[float, float]]] = [[] for _ in range(LABEL_LEVELS)]
     levels = []
     for x, text in zip(xs, texts):
-        half = len(text) * LABEL_CHAR_PX / 2 + 4
-        left, right = x * plot_width_px - half, x * plot_width_px + half
+        left, right = label_extent(x, text, plot_width_px)
         for level, spans in enumerate(occupied):
             if all(right <= a or left >= b for a, b in spans):
                 spans.append((left, right))
@@ -137,6 +136,7 @@ def place_labels(xs: list[float], texts: list[str], plot_width_px: float) -> lis
 
 
 def label_extent(x: float, text: str, plot_width_px: float) -> tuple[float, float]:
+    """Left and right edge, in pixels, that a label centred at x (0..1 of the plot width) is expected to cover."""
     half = len(text) * LABEL_CHAR_PX / 2 + 4
     return x * plot_width_px - half, x * plot_width_px + half
 

@@ -124,12 +124,19 @@ def test_counts_by_outcome_and_decade():
     assert int(counts.to_numpy().sum()) == 4
 
 
-def test_summaries_of_the_reference_table_agree():
+def test_summaries_of_the_reference_table_agree_with_a_plain_count_of_the_file():
+    """The counts against the CSV read line by line with the csv module, not through parley's loader or pandas."""
+    with open(TABLE, newline="", encoding="utf-8-sig") as handle:
+        rows = [row for row in csv.DictReader(handle)]
+    ended = [row for row in rows if row["outcome"] != "ongoing"]
     table = outcomes.load_outcomes(TABLE)
     rate = outcomes.base_rate_without_treaty(table)
-    assert rate["wars"] == int((table["outcome"] != "ongoing").sum())
-    assert rate["without_treaty"] == int(((table["outcome"] != "ongoing") & (table["peace_treaty"] == "no")).sum())
-    assert sum(outcomes.by_outcome(table).values()) == rate["wars"] == int(outcomes.decade_counts(table).to_numpy().sum())
+    assert (rate["wars"], rate["without_treaty"]) == (len(ended), sum(row["peace_treaty"] == "no" for row in ended))
+    assert rate["share"] == pytest.approx(rate["without_treaty"] / len(ended))
+    by_outcome = outcomes.by_outcome(table)
+    assert {k: v for k, v in by_outcome.items() if v} == {k: sum(r["outcome"] == k for r in ended)
+                                                          for k in {r["outcome"] for r in ended}}
+    assert int(outcomes.decade_counts(table).to_numpy().sum()) == len(ended)
 
 
 def test_outcomes_chart_stacks_decades():
