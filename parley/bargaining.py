@@ -22,7 +22,7 @@ import pandas as pd
 
 from . import stances
 
-INPUT_COLUMNS = ["actor_id", "issue_id", "position", "salience", "capability"]
+INPUT_COLUMNS = ["actor_id", "issue_id", "position", "salience", "capability", "weight_source"]
 PATH_COLUMNS = ["round", "actor_id", "position"]
 OFFER_COLUMNS = ["round", "from_actor", "to_actor", "kind", "position", "eu_from", "eu_to", "taken"]
 OFFER_KINDS = ("confrontation", "compromise", "capitulation")
@@ -36,23 +36,34 @@ DIGITS = 2
 # --- inputs -------------------------------------------------------------------------------------
 
 def inputs_at(conflict, day, actors=(), issues=()) -> pd.DataFrame:
-    """Position and salience in force at `day` with each actor's capability, one row per (actor, issue).
+    """Position and salience in force at `day` with each actor's weight input, one row per (actor, issue).
 
-    Actors whose capability is empty (NaN: no confirmed figure) are left out, because the model
-    cannot weigh an actor it has no clout figure for; ``left_out(conflict, actors)`` names them.
+    `capability` is the effective weight input: the actor's influence on that issue from
+    influence.csv where the folder gives one, else its actors.csv capability; `weight_source`
+    says which ("influence" or "capability"). Actors with neither (NaN: no confirmed figure) are
+    left out, because the model cannot weigh them; ``left_out(conflict, actors)`` names them.
     """
     current = stances.select(stances.positions_at(conflict.positions, day), actors, issues)
     capability = conflict.actors.set_index("actor_id")["capability"].astype(float)
-    frame = current.assign(capability=current["actor_id"].map(capability))
+    frame = current.assign(capability=current["actor_id"].map(capability), weight_source="capability")
+    influence = getattr(conflict, "influence", None)
+    if influence is not None and len(influence):
+        given = influence.set_index(["actor_id", "issue_id"])["influence"].astype(float)
+        found = given.reindex(pd.MultiIndex.from_frame(frame[["actor_id", "issue_id"]])).to_numpy()
+        has = ~np.isnan(found)
+        frame.loc[has, "capability"] = found[has]
+        frame.loc[has, "weight_source"] = "influence"
     frame = frame[frame["capability"].notna()]
     frame = frame.astype({"position": float, "salience": float, "capability": float})
     return frame[INPUT_COLUMNS].sort_values(["issue_id", "actor_id"], kind="stable").reset_index(drop=True)
 
 
 def left_out(conflict, actors=()) -> list[str]:
-    """Actors (of the selection) that the model ignores because they have no capability figure."""
+    """Actors (of the selection) that the model ignores: no capability figure and no influence row."""
     table = conflict.actors if not actors else conflict.actors[conflict.actors["actor_id"].isin(list(actors))]
-    return list(table.loc[table["capability"].isna(), "actor_id"])
+    influence = getattr(conflict, "influence", None)
+    with_influence = set(influence["actor_id"]) if influence is not None else set()
+    return [a for a in table.loc[table["capability"].isna(), "actor_id"] if a not in with_influence]
 
 
 def _weights(frame: pd.DataFrame) -> pd.Series:
@@ -283,21 +294,25 @@ def run_rounds(x: np.ndarray, weight: np.ndarray, salience: np.ndarray, rounds: 
 
     Exactly `rounds` rounds; once no actor moves in any draw the rest are copies (a fixed point:
     the same positions give the same offers). Salience is 0-1 here; weight = capability x salience.
+    The rounds run on positions rescaled to 0-1 (the starting spread), so the units of the scale
+    cannot change any comparison: 4-10 years and 0-100 points give the same moves.
     """
     reading = reading_of(reading)
     x = np.array(x, float)
-    span = _span(x)
-    history = [x]
+    low, span = x.min(axis=1, keepdims=True), _span(x)[:, None]
+    unit = (x - low) / span
+    ones = np.ones(len(x))
+    history = [unit]
     for t in range(1, rounds + 1):
-        new_x, *offers = _round_of_offers(x, weight, salience, span, reading)
+        new_unit, code, target, *rest = _round_of_offers(unit, weight, salience, ones, reading)
         if on_round is not None:
-            on_round(t, x, offers)
-        if np.array_equal(new_x, x):
-            history += [x] * (rounds + 1 - t)
+            on_round(t, (code, low[:, :, None] + target * span[:, :, None], *rest))
+        if np.array_equal(new_unit, unit):
+            history += [unit] * (rounds + 1 - t)
             break
-        x = new_x
-        history.append(x)
-    return np.stack(history)
+        unit = new_unit
+        history.append(unit)
+    return low + np.stack(history) * span
 
 
 @dataclass(frozen=True)
@@ -326,7 +341,7 @@ def simulate(frame: pd.DataFrame, *, rounds: int = DEFAULT_ROUNDS,
     names = [a for a, on in zip(ids, active) if on]
     offer_rows = []
 
-    def record(t, x, offers):
+    def record(t, offers):
         code, target, e, f, pick = (a[0] for a in offers)
         for m, p in zip(*np.nonzero(code >= 0)):
             offer_rows.append((t, names[p], names[m], KIND_CODES[int(code[m, p])], float(target[m, p]),
@@ -451,27 +466,42 @@ def _round(value):
 
 
 def forecast(conflict, day, actors=(), issues=(), *, rounds: int = DEFAULT_ROUNDS,
-             reading: str | Reading = DEFAULT_READING) -> dict:
+             reading: str | Reading = DEFAULT_READING, draws: int | None = None, spread: dict | None = None) -> dict:
     """The forecast for every issue (of the selection) from the positions in force at `day`.
 
-    Issues where no actor with a capability figure has a position are reported with null numbers.
+    Per issue: weighted mean and median now, the forecast (median after `rounds` rounds) and the
+    median after each round (round 0 first), the 80% interval of a seeded Monte Carlo over the
+    inputs (`draws` draws, default ``uncertainty.DEFAULT_DRAWS``; 0 for none) and the actor holding
+    more than half the weight, if any. Issues where no weighed actor has a position get nulls.
     """
+    from . import uncertainty
+
+    draws = uncertainty.DEFAULT_DRAWS if draws is None else draws
     day = stances.timestamp(day)
     data = inputs_at(conflict, day, actors, issues)
     issue_ids = [i for i in conflict.issues["issue_id"] if not issues or i in issues]
-    result = {"date": f"{day:%Y-%m-%d}", "issues": {}}
+    result = {"date": f"{day:%Y-%m-%d}", "reading": reading_of(reading).name, "rounds": rounds, "draws": draws,
+              "issues": {}}
     for issue_id in issue_ids:
         frame = data[data["issue_id"] == issue_id]
         sim = simulate(frame, rounds=rounds, reading=reading)
+        mc = uncertainty.monte_carlo(frame, issue_id, draws=draws, spread=spread, rounds=rounds, reading=reading)
+        shares = uncertainty.weight_shares(frame)
+        dominant = str(shares.idxmax()) if len(shares) and shares.max() > uncertainty.DOMINANT_SHARE else None
         paths = sim.paths.sort_values(["actor_id", "round"], kind="stable").groupby("actor_id")["position"].apply(list)
         result["issues"][issue_id] = {
             "weighted_mean": _round(weighted_mean(frame)),
             "weighted_median": _round(weighted_median(frame)),
             "forecast": _round(sim.forecast),
+            "medians": [_round(m) for m in sim.medians],
+            "interval": [_round(v) for v in mc["interval"]] if mc else None,
+            "near_share": _round(mc["near_share"]) if mc else None,
+            "dominant_actor": dominant,
             "actors": {
                 row.actor_id: {
                     "position": _round(row.position), "salience": _round(row.salience),
-                    "capability": _round(row.capability),
+                    "capability": _round(row.capability), "weight_source": row.weight_source,
+                    "weight_share": _round(shares.get(row.actor_id, 0.0)),
                     "forecast_path": [_round(p) for p in paths[row.actor_id]],
                 }
                 for row in frame.itertuples()
@@ -487,20 +517,26 @@ def _number(value, width: int = 8) -> str:
 def format_table(result: dict) -> str:
     """A fixed-width text table of a forecast() result: one block per issue, one line per actor."""
     lines = [f"Forecast from the positions in force on {result['date']} "
-             f"(0-100 scale; weights = capability x salience)", ""]
+             f"(0-100 scale; weights = influence or capability x salience; {result['reading']} reading, "
+             f"{result['rounds']} rounds, 80% interval from {result['draws']} draws)", ""]
     for issue_id, issue in result["issues"].items():
-        rounds = max((len(a["forecast_path"]) - 1 for a in issue["actors"].values()), default=0)
+        interval = issue["interval"]
         lines.append(f"{issue_id}: weighted mean {_number(issue['weighted_mean'], 0).strip()}, "
                      f"weighted median {_number(issue['weighted_median'], 0).strip()}, "
-                     f"forecast {_number(issue['forecast'], 0).strip()} "
-                     f"({rounds} round{'' if rounds == 1 else 's'})")
+                     f"forecast {_number(issue['forecast'], 0).strip()}"
+                     + (f", 80% interval {interval[0]:.1f}-{interval[1]:.1f}" if interval else ""))
+        if issue["medians"]:
+            lines.append("  median by round: " + " -> ".join(f"{m:g}" for m in issue["medians"]))
+        if issue["dominant_actor"]:
+            share = issue["actors"][issue["dominant_actor"]]["weight_share"]
+            lines.append(f"  dominant: {issue['dominant_actor']} holds {share * 100:.0f}% of the weight")
         if not issue["actors"]:
             lines += ["  (no actor with a capability figure has a position on this issue)", ""]
             continue
-        lines.append(f"  {'actor':<16}{'position':>9}{'salience':>9}{'capab.':>8}  path by round")
+        lines.append(f"  {'actor':<16}{'position':>9}{'salience':>9}{'weight':>8} {'from':<11} path by round")
         for actor_id, a in issue["actors"].items():
             path = " -> ".join(f"{p:g}" for p in a["forecast_path"])
             lines.append(f"  {actor_id:<16}{_number(a['position'], 9)}{_number(a['salience'], 9)}"
-                         f"{_number(a['capability'], 8)}  {path}")
+                         f"{_number(a['capability'], 8)} {a['weight_source']:<11} {path}")
         lines.append("")
     return "\n".join(lines).rstrip() + "\n"
