@@ -229,11 +229,12 @@ def classify(eu_proposer: float, eu_receiver: float, capitulation: bool = True) 
 
 def _classify(e: np.ndarray, f: np.ndarray, capitulation: bool) -> np.ndarray:
     """Offer codes (0 confrontation, 1 compromise, 2 capitulation, -1 none) from proposer EU e, receiver EU f."""
+    tie = 1e-9 * (np.abs(e) + np.abs(f))  # rounding noise between equal utilities is no difference
     code = np.full(np.shape(e), -1)
-    code = np.where((e > 0) & (f > 0) & (e > f), 0, code)
-    code = np.where((e > 0) & (f < 0) & (e > -f), 1, code)
+    code = np.where((e > 0) & (f > 0) & (e - f > tie), 0, code)
+    code = np.where((e > 0) & (f < 0) & (e + f > tie), 1, code)
     if capitulation:
-        code = np.where((e > 0) & (f < 0) & (e <= -f), 2, code)
+        code = np.where((e > 0) & (f < 0) & (e + f <= tie), 2, code)
     return code
 
 
