@@ -486,18 +486,19 @@ def forecast(conflict, day, actors=(), issues=(), *, rounds: int = DEFAULT_ROUND
     for issue_id in issue_ids:
         frame = data[data["issue_id"] == issue_id]
         sim = simulate(frame, rounds=rounds, reading=reading)
-        mc = uncertainty.monte_carlo(frame, issue_id, draws=draws, spread=spread, rounds=rounds, reading=reading)
+        found = uncertainty.assess(frame, issue_id, draws=draws, spread=spread, rounds=rounds, reading=reading)
         shares = uncertainty.weight_shares(frame)
-        dominant = str(shares.idxmax()) if len(shares) and shares.max() > uncertainty.DOMINANT_SHARE else None
         paths = sim.paths.sort_values(["actor_id", "round"], kind="stable").groupby("actor_id")["position"].apply(list)
         result["issues"][issue_id] = {
             "weighted_mean": _round(weighted_mean(frame)),
             "weighted_median": _round(weighted_median(frame)),
             "forecast": _round(sim.forecast),
             "medians": [_round(m) for m in sim.medians],
-            "interval": [_round(v) for v in mc["interval"]] if mc else None,
-            "near_share": _round(mc["near_share"]) if mc else None,
-            "dominant_actor": dominant,
+            "interval": [_round(v) for v in found["interval"]] if found["interval"] else None,
+            "near_share": _round(found["near_share"]),
+            "dominant_actor": found["dominance"]["actor_id"] if found["dominance"] else None,
+            "dominance": found["dominance"],
+            "biggest_change": found["biggest_change"],
             "actors": {
                 row.actor_id: {
                     "position": _round(row.position), "salience": _round(row.salience),

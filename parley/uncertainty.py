@@ -65,21 +65,81 @@ def draw_inputs(data: Arrays, draws: int, spread: dict | None = None, seed: int 
     return position, salience, capability
 
 
-def monte_carlo(frame: pd.DataFrame, issue_id: str = "", *, draws: int = DEFAULT_DRAWS, spread: dict | None = None,
-                seed: int = DEFAULT_SEED, rounds: int = bargaining.DEFAULT_ROUNDS,
-                reading=bargaining.DEFAULT_READING) -> dict | None:
-    """Median forecast over the draws, its 80% interval and the share of draws within 10 points of it.
+def assess(frame: pd.DataFrame, issue_id: str = "", *, draws: int = DEFAULT_DRAWS, spread: dict | None = None,
+           seed: int = DEFAULT_SEED, rounds: int = bargaining.DEFAULT_ROUNDS, reading=bargaining.DEFAULT_READING) -> dict:
+    """Everything the briefing says about one issue's uncertainty, from one batch of the model.
 
-    None when the issue has no actor with weight or `draws` is 0.
+    * interval: 10th-90th percentile of the forecast over `draws` seeded draws of the inputs
+      (uniform within `spread`), near_share: share of draws within 10 points of their median;
+    * biggest_change: of the one-input changes to either end of the spread, the one that moves
+      the forecast most;
+    * dominance: for an actor holding more than half the weight, the forecast without it and
+      the largest factor on its weight (steps of 0.01) at which the forecast changes.
+    Values are None where they do not apply (no weighed actor, draws = 0, no dominant actor).
     """
+    out = {"median": None, "interval": None, "near_share": None, "biggest_change": None, "dominance": None}
     data = Arrays.of(frame)
-    if not data.ids or draws <= 0:
-        return None
-    medians = final_medians(*draw_inputs(data, draws, spread, _seed(issue_id, seed)), rounds=rounds, reading=reading)
-    centre = float(np.median(medians))
-    low, high = np.percentile(medians, INTERVAL)
-    return {"median": centre, "interval": (float(low), float(high)), "draws": int(draws),
-            "near_share": float(np.mean(np.abs(medians - centre) <= NEAR))}
+    if not data.ids:
+        return out
+    spread = {**DEFAULT_SPREAD, **(spread or {})}
+    changes, changed = _single_changes(data, spread)
+    shares = weight_shares(frame)
+    dominant = str(shares.idxmax()) if shares.max() > DOMINANT_SHARE else None
+    factors = np.round(np.arange(100, 0, -1) / 100, 2)
+    cut = _cut(data, dominant, factors) if dominant else None
+    blocks = [(data.position[None], data.salience[None], data.capability[None]), changed]
+    if draws > 0:
+        blocks.append(draw_inputs(data, draws, spread, _seed(issue_id, seed)))
+    if cut is not None:
+        blocks.append(cut)
+    medians = final_medians(*(np.vstack([b[i] for b in blocks]) for i in range(3)), rounds=rounds, reading=reading)
+    base, moves = medians[0], medians[1:1 + len(changes)] - medians[0]
+    rest = medians[1 + len(changes):]
+    best = int(np.argmax(np.abs(moves)))
+    k, what, change = changes[best]
+    out["biggest_change"] = {"actor_id": data.ids[k], "input": what, "change": change, "from": float(base),
+                             "to": float(base + moves[best]), "move": float(moves[best])}
+    if draws > 0:
+        sample = rest[:draws]
+        centre = float(np.median(sample))
+        low, high = np.percentile(sample, INTERVAL)
+        out.update(median=centre, interval=(float(low), float(high)),
+                   near_share=float(np.mean(np.abs(sample - centre) <= NEAR)))
+    if dominant:
+        weakened = rest[draws if draws > 0 else 0:]
+        moved = np.nonzero(~(np.abs(weakened - base) < CHANGE))[0]
+        without = varied_forecasts(frame, dominant, "capability", [0.0], rounds=rounds, reading=reading)[0]
+        out["dominance"] = {
+            "actor_id": dominant, "share": float(shares.max()),
+            "forecast_without": None if np.isnan(without) else float(without),
+            "changes_at": float(factors[moved[0]]) if len(moved) else (0.0 if abs(without - base) >= CHANGE else None),
+            "forecast_then": float(weakened[moved[0]]) if len(moved) else
+            (float(without) if abs(without - base) >= CHANGE else None),
+        }
+    return out
+
+
+def _single_changes(data: Arrays, spread: dict):
+    """One row per (actor, input, direction): that input moved to the end of its spread, the rest as coded."""
+    changes = [(k, what, sign * spread[what]) for k in range(len(data.ids))
+               for what in ("position", "salience", "influence") for sign in (-1.0, 1.0)]
+    position, salience, capability = (np.tile(a, (len(changes), 1)) for a in
+                                      (data.position, data.salience, data.capability))
+    for row, (k, what, change) in enumerate(changes):
+        if what == "position":
+            position[row, k] = np.clip(position[row, k] + change, 0, 100)
+        elif what == "salience":
+            salience[row, k] = min(salience[row, k] * (1 + change), 100)
+        else:
+            capability[row, k] *= 1 + change
+    return changes, (position, salience, capability)
+
+
+def _cut(data: Arrays, actor_id: str, factors: np.ndarray):
+    """Rows with `actor_id`'s weight times each factor (all above 0: the actor still takes part)."""
+    mine = np.array([a == actor_id for a in data.ids])
+    capability = np.where(mine, data.capability * factors[:, None], data.capability)
+    return np.tile(data.position, (len(factors), 1)), np.tile(data.salience, (len(factors), 1)), capability
 
 
 def weight_shares(frame: pd.DataFrame) -> pd.Series:
@@ -89,61 +149,28 @@ def weight_shares(frame: pd.DataFrame) -> pd.Series:
     return pd.Series(weight.to_numpy() / total if total > 0 else 0.0, index=frame["actor_id"].to_numpy())
 
 
-def dominance(frame: pd.DataFrame, *, rounds: int = bargaining.DEFAULT_ROUNDS,
-              reading=bargaining.DEFAULT_READING) -> dict | None:
-    """The actor holding more than half the weight, if any: its share, the forecast without it, and the
-    largest factor on its influence (below 1, in steps of 0.01) at which the forecast changes."""
-    shares = weight_shares(frame)
-    if shares.empty or shares.max() <= DOMINANT_SHARE:
-        return None
-    actor_id = str(shares.idxmax())
-    data = Arrays.of(frame)
-    factors = np.round(np.arange(100, -1, -1) / 100, 2)
-    mine = np.array([a == actor_id for a in data.ids])
-    capability = np.where(mine, data.capability * factors[:, None], data.capability)
-    keep = ~mine[None, :] | (factors[:, None] > 0)
-    salience = np.where(keep, data.salience, 0.0)  # factor 0: the actor takes no part at all
-    medians = final_medians(np.broadcast_to(data.position, capability.shape), salience, capability,
-                            rounds=rounds, reading=reading)
-    base = medians[0]
-    changed = np.nonzero(np.abs(medians - base) >= CHANGE)[0]
-    others = frame[frame["actor_id"] != actor_id]
-    return {
-        "actor_id": actor_id, "share": float(shares.max()),
-        "forecast_without": bargaining.simulate(others, rounds=rounds, reading=reading).forecast,
-        "changes_at": float(factors[changed[0]]) if len(changed) else None,
-        "forecast_then": float(medians[changed[0]]) if len(changed) else None,
-    }
+def varied_forecasts(frame: pd.DataFrame, actor_id: str, what: str, factors, *,
+                     rounds: int = bargaining.DEFAULT_ROUNDS, reading=bargaining.DEFAULT_READING) -> np.ndarray:
+    """The forecast of one issue with `actor_id`'s capability (influence) or salience times each factor.
 
-
-def biggest_single_change(frame: pd.DataFrame, spread: dict | None = None, *,
-                          rounds: int = bargaining.DEFAULT_ROUNDS, reading=bargaining.DEFAULT_READING) -> dict | None:
-    """Of all one-input changes within the Monte Carlo spread (one actor's position, salience or
-    influence moved to either end), the one that moves the forecast most."""
-    data = Arrays.of(frame)
-    if not data.ids:
-        return None
-    spread = {**DEFAULT_SPREAD, **(spread or {})}
-    n = len(data.ids)
-    variants = []  # (actor index, input, signed change)
-    for k in range(n):
-        for what in ("position", "salience", "influence"):
-            for sign in (-1.0, 1.0):
-                variants.append((k, what, sign * spread[what]))
-    position = np.tile(data.position, (len(variants), 1))
-    salience = np.tile(data.salience, (len(variants), 1))
-    capability = np.tile(data.capability, (len(variants), 1))
-    for row, (k, what, change) in enumerate(variants):
-        if what == "position":
-            position[row, k] = np.clip(position[row, k] + change, 0, 100)
-        elif what == "salience":
-            salience[row, k] = min(salience[row, k] * (1 + change), 100)
-        else:
-            capability[row, k] *= 1 + change
-    medians = final_medians(np.vstack([data.position, position]), np.vstack([data.salience, salience]),
-                            np.vstack([data.capability, capability]), rounds=rounds, reading=reading)
-    moves = medians[1:] - medians[0]
-    best = int(np.argmax(np.abs(moves)))
-    k, what, change = variants[best]
-    return {"actor_id": data.ids[k], "input": what, "change": change, "from": float(medians[0]),
-            "to": float(medians[1 + best]), "move": float(moves[best])}
+    Salience stays at most 100; an actor whose weight becomes 0 takes no part, as in ``simulate``.
+    NaN where no actor has weight.
+    """
+    factors = np.asarray(factors, dtype=float)
+    frame = frame.sort_values("actor_id", kind="stable")
+    mine = (frame["actor_id"] == actor_id).to_numpy()
+    salience = np.tile(frame["salience"].to_numpy(float), (len(factors), 1))
+    capability = np.tile(frame["capability"].to_numpy(float), (len(factors), 1))
+    varied = salience if what == "salience" else capability
+    varied[:, mine] = varied[:, mine] * factors[:, None]
+    salience = np.minimum(salience, 100)
+    position = np.tile(frame["position"].to_numpy(float), (len(factors), 1))
+    active = (salience > 0) & (capability > 0)
+    out = np.full(len(factors), np.nan)
+    for pattern in {tuple(row) for row in active}:  # one batch per set of taking-part actors
+        keep = np.array(pattern, dtype=bool)
+        rows = np.all(active == keep, axis=1)
+        if keep.any():
+            out[rows] = final_medians(position[rows][:, keep], salience[rows][:, keep], capability[rows][:, keep],
+                                      rounds=rounds, reading=reading)
+    return out

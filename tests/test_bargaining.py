@@ -234,7 +234,7 @@ def test_range_on_an_issue_with_one_or_no_actor():
 # --- forecast(), the table and the command ------------------------------------------------------
 
 ISSUE_KEYS = {"weighted_mean", "weighted_median", "forecast", "medians", "interval", "near_share", "dominant_actor",
-              "actors"}
+              "dominance", "biggest_change", "actors"}
 
 
 def check_shape(result: dict, day: str, rounds: int = b.DEFAULT_ROUNDS) -> None:
@@ -271,7 +271,8 @@ def test_forecast_shape_and_consistency():
 def test_forecast_of_an_issue_nobody_holds_yet():
     result = b.forecast(load_conflict(RUSSIA_UKRAINE), "2014-01-01")
     assert all(v == {"weighted_mean": None, "weighted_median": None, "forecast": None, "medians": [],
-                     "interval": None, "near_share": None, "dominant_actor": None, "actors": {}}
+                     "interval": None, "near_share": None, "dominant_actor": None, "dominance": None,
+                     "biggest_change": None, "actors": {}}
                for v in result["issues"].values())
     assert "no actor with a capability figure" in b.format_table(result)
 
