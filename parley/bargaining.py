@@ -22,12 +22,11 @@ import pandas as pd
 
 from . import stances
 
-INPUT_COLUMNS = ["actor_id", "issue_id", "position", "salience", "capability"]
+INPUT_COLUMNS = ["actor_id", "issue_id", "position", "salience", "capability", "weight_source"]
 PATH_COLUMNS = ["round", "actor_id", "position"]
-OFFER_COLUMNS = ["round", "from_actor", "to_actor", "kind", "position", "eu_from", "eu_to"]
+OFFER_COLUMNS = ["round", "from_actor", "to_actor", "kind", "position", "eu_from", "eu_to", "taken"]
 OFFER_KINDS = ("confrontation", "compromise", "capitulation")
-TOLERANCE = 0.5        # points on the 0-100 scale: a median change below this ends the simulation
-MAX_ROUNDS = 20
+DEFAULT_ROUNDS = 5     # rounds of offers, as in Scholz et al.'s Table 2 (the paper runs a fixed number)
 DEFAULT_GAINS = 10.0   # points each actor expects fighting on to win it (bargaining range default)
 DEFAULT_COST = 10.0    # points of the issue an actor at full salience would give up to stop fighting
 SCALE = (0.0, 100.0)
@@ -37,23 +36,34 @@ DIGITS = 2
 # --- inputs -------------------------------------------------------------------------------------
 
 def inputs_at(conflict, day, actors=(), issues=()) -> pd.DataFrame:
-    """Position and salience in force at `day` with each actor's capability, one row per (actor, issue).
+    """Position and salience in force at `day` with each actor's weight input, one row per (actor, issue).
 
-    Actors whose capability is empty (NaN: no confirmed figure) are left out, because the model
-    cannot weigh an actor it has no clout figure for; ``left_out(conflict, actors)`` names them.
+    `capability` is the effective weight input: the actor's influence on that issue from
+    influence.csv where the folder gives one, else its actors.csv capability; `weight_source`
+    says which ("influence" or "capability"). Actors with neither (NaN: no confirmed figure) are
+    left out, because the model cannot weigh them; ``left_out(conflict, actors)`` names them.
     """
     current = stances.select(stances.positions_at(conflict.positions, day), actors, issues)
     capability = conflict.actors.set_index("actor_id")["capability"].astype(float)
-    frame = current.assign(capability=current["actor_id"].map(capability))
+    frame = current.assign(capability=current["actor_id"].map(capability), weight_source="capability")
+    influence = getattr(conflict, "influence", None)
+    if influence is not None and len(influence):
+        given = influence.set_index(["actor_id", "issue_id"])["influence"].astype(float)
+        found = given.reindex(pd.MultiIndex.from_frame(frame[["actor_id", "issue_id"]])).to_numpy()
+        has = ~np.isnan(found)
+        frame.loc[has, "capability"] = found[has]
+        frame.loc[has, "weight_source"] = "influence"
     frame = frame[frame["capability"].notna()]
     frame = frame.astype({"position": float, "salience": float, "capability": float})
     return frame[INPUT_COLUMNS].sort_values(["issue_id", "actor_id"], kind="stable").reset_index(drop=True)
 
 
 def left_out(conflict, actors=()) -> list[str]:
-    """Actors (of the selection) that the model ignores because they have no capability figure."""
+    """Actors (of the selection) that the model ignores: no capability figure and no influence row."""
     table = conflict.actors if not actors else conflict.actors[conflict.actors["actor_id"].isin(list(actors))]
-    return list(table.loc[table["capability"].isna(), "actor_id"])
+    influence = getattr(conflict, "influence", None)
+    with_influence = set(influence["actor_id"]) if influence is not None else set()
+    return [a for a in table.loc[table["capability"].isna(), "actor_id"] if a not in with_influence]
 
 
 def _weights(frame: pd.DataFrame) -> pd.Series:
@@ -72,101 +82,238 @@ def weighted_mean(frame: pd.DataFrame) -> float | None:
 
 
 def weighted_median(frame: pd.DataFrame) -> float | None:
-    """The lowest position at which the cumulative weight (sorted by position) reaches half the total.
+    """The position where the cumulative weight (sorted by position) reaches half the total.
 
     This is the position no other position beats in a vote weighted by capability x salience
-    (with linear losses), i.e. the median voter position of the BDM model; a tie at exactly
-    half goes to the lower position.
+    (with linear losses), the median voter position of the BDM model. When the weight splits
+    exactly in half between two positions, every point between them ties; the median is then
+    the midpoint of that interval, so that neither end of the scale is favoured.
     """
     if frame.empty:
         return None
-    return _median(frame["position"].to_numpy(float), _weights(frame).to_numpy(float))
-
-
-def _median(x: np.ndarray, w: np.ndarray) -> float | None:
-    total = w.sum()
-    if total <= 0:
-        return None
-    order = np.argsort(x, kind="stable")
-    cumulative = np.cumsum(w[order])
-    index = int(np.argmax(cumulative >= total / 2 * (1 - 1e-12)))
-    return float(x[order][index])
+    value = weighted_medians(frame["position"].to_numpy(float)[None, :], _weights(frame).to_numpy(float)[None, :])[0]
+    return None if np.isnan(value) else float(value)
 
 
 # --- the expected-utility model -----------------------------------------------------------------
 
-def win_probability(i: int, j: int, x: np.ndarray, weight: np.ndarray) -> float:
-    """P_ij: the share of weighted votes for x_i over x_j, each voter k voting w_k (|x_k - x_j| - |x_k - x_i|)."""
-    votes = weight * (np.abs(x - x[j]) - np.abs(x - x[i]))
-    total = np.abs(votes).sum()
-    return float(votes[votes > 0].sum() / total) if total > 0 else 0.5
+@dataclass(frozen=True)
+class Reading:
+    """One reading of the model's rules; docs/bargaining.md gives each choice with its equation and source.
 
-
-def expected_utility(i: int, j: int, x: np.ndarray, weight: np.ndarray, salience: np.ndarray,
-                     r: float, span: float) -> float:
-    """EU of actor i challenging actor j, with risk exponent r (the perceiver's).
-
-    EU = s_j [P U_s + (1 - P) U_f] + (1 - s_j) U_s - U_sq: j resists with probability s_j (its
-    salience, 0-1); if it does not resist, i succeeds. Not challenging keeps the status quo
-    (Q = 1, as in Scholz et al.'s replication).
+    probability: "pair" (eq. 30/31: votes for i over j as a share of the votes cast on that pair, so
+    P_ij + P_ji = 1) or "all_pairs" (the same votes as a share of the votes cast on every pair).
+    perceiver: whose risk exponent enters both expected utilities of a pair: "own" (each actor's
+    utility with its own exponent, eq. 25a/25b) or "receiver" (the actor weighing the offer).
+    capitulation: whether an actor that would lose more than the proposer gains is asked to move
+    all the way (figure 6's compel octant).
+    risky_votes: whether, once risk exponents are known, each voter's distances in the votes are
+    raised to its exponent (as a public re-implementation reports of Scholz's code).
+    choice: "enforceable" (take the offer backed by the largest expected utility, the least move
+    among equally enforceable ones, section 6.2), "classes" (a confrontation before a compromise
+    before a capitulation, the least move within the class) or "scholz" (as "classes", but among
+    compromises the lowest EU-weighted meeting point, as a public re-implementation reports of
+    Scholz's code; it depends on which end of the scale is 0).
     """
-    if x[i] == x[j]:
-        return 0.0
-    d = abs(x[i] - x[j]) / span
+
+    name: str
+    probability: str
+    perceiver: str
+    capitulation: bool
+    choice: str
+    risky_votes: bool = False  # votes for the probabilities bent by each voter's risk exponent (Scholz's code)
+
+
+READINGS = {
+    "replicating": Reading("replicating", probability="all_pairs", perceiver="receiver", capitulation=False,
+                           choice="classes"),
+    "printed": Reading("printed", probability="pair", perceiver="own", capitulation=True, choice="enforceable"),
+    "scholz-code": Reading("scholz-code", probability="all_pairs", perceiver="receiver", capitulation=False,
+                           choice="scholz", risky_votes=True),
+}
+DEFAULT_READING = "replicating"
+KIND_CODES = {0: "confrontation", 1: "compromise", 2: "capitulation"}
+
+
+def reading_of(reading: str | Reading) -> Reading:
+    """The Reading named `reading` (or `reading` itself); ValueError for an unknown name."""
+    if isinstance(reading, Reading):
+        return reading
+    if reading not in READINGS:
+        raise ValueError(f"reading must be one of {', '.join(READINGS)}, not {reading!r}")
+    return READINGS[reading]
+
+
+def _distances(x: np.ndarray, span: np.ndarray) -> np.ndarray:
+    """d[k, a, b] = |x_a - x_b| / span for every draw k (arrays are draws x actors)."""
+    return np.abs(x[:, :, None] - x[:, None, :]) / span[:, None, None]
+
+
+def win_probabilities(x: np.ndarray, weight: np.ndarray, how: str = "pair", r: np.ndarray | None = None,
+                      span: np.ndarray | None = None) -> np.ndarray:
+    """P[k, i, j]: the chance that i's position prevails over j's, from the weighted votes of all actors.
+
+    Voter v gives w_v (|x_v - x_j| - |x_v - x_i|) to i over j (eq. 28-31). "pair" divides the votes
+    for i by all votes on the pair i, j; "all_pairs" by all votes on every pair of positions.
+    With `r` (draws x actors), voter v's distances (as shares of `span`, default the spread of x)
+    are raised to its r_v. Arrays are draws x actors; a 1-d input is one draw.
+    """
+    x, weight = np.atleast_2d(x), np.atleast_2d(weight)
+    dist = _distances(x, _span(x) if span is None else span)
+    if r is not None:
+        dist = dist ** np.atleast_2d(r)[:, :, None]
+    votes = weight[:, :, None, None] * (dist[:, :, None, :] - dist[:, :, :, None])  # [k, voter, i, j]
+    for_i = np.clip(votes, 0, None).sum(axis=1)
+    if how == "pair":
+        total = np.abs(votes).sum(axis=1)
+    elif how == "all_pairs":
+        total = np.broadcast_to(np.abs(votes).sum(axis=(1, 2, 3))[:, None, None], for_i.shape)
+    else:
+        raise ValueError(f"how must be 'pair' or 'all_pairs', not {how!r}")
+    return np.divide(for_i, total, out=np.zeros_like(for_i), where=total > 0)
+
+
+def challenge_utilities(x: np.ndarray, salience: np.ndarray, p: np.ndarray, span: np.ndarray,
+                        r) -> np.ndarray:
+    """EU[k, i, j] of i challenging j (eq. 5-7, 15, 16, 24 with Q = 1), risk exponent r broadcast to [k, i, j].
+
+    EU = s_j [P_ij U_s + (1 - P_ij) U_f] + (1 - s_j) U_s - U_sq: the challenged actor resists with
+    probability s_j (its salience, 0-1); if it does not, the challenger gets its way.
+    """
+    d = _distances(x, span)
     u_success = 2 - 4 * (0.5 - 0.5 * d) ** r
     u_failure = 2 - 4 * (0.5 + 0.5 * d) ** r
-    u_status_quo = 2 - 4 * 0.5 ** r
-    p = win_probability(i, j, x, weight)
-    s_j = salience[j]
-    return float(s_j * (p * u_success + (1 - p) * u_failure) + (1 - s_j) * u_success - u_status_quo)
+    u_status_quo = 2 - 4 * 0.5 ** np.asarray(r, dtype=float)
+    s_j = salience[:, None, :]
+    return s_j * (p * u_success + (1 - p) * u_failure) + (1 - s_j) * u_success - u_status_quo
 
 
-def risk_exponents(x: np.ndarray, weight: np.ndarray, salience: np.ndarray, span: float) -> np.ndarray:
-    """r_i in [0.5, 2] from the security of i's position (BDM 1985).
+def risk_exponents(x: np.ndarray, weight: np.ndarray, salience: np.ndarray, reading: str | Reading = DEFAULT_READING
+                   ) -> np.ndarray:
+    """r[k, i] in [0.5, 2] from how exposed i's position is compared with the other actors' (eq. 32-34).
 
-    danger_i(y) = sum over j of EU_j(challenge i) were i at y (risk-neutral, r = 1), evaluated at
-    every position held in the round; R_i = (2 danger_i(x_i) - max - min) / (max - min) is 1 at
-    the most exposed position and -1 at the safest; r_i = (1 - R_i/3) / (1 + R_i/3). An actor
-    with no choice of exposure (max = min) is risk neutral, r_i = 1.
+    Security_i = sum over j of EU_j(j challenges i), risk neutral (r = 1); R_i = (2 Sec_i - max - min)
+    / (max - min) over the actors, so the most exposed actor has R = 1 and r = 0.5 (risk averse),
+    the safest R = -1 and r = 2. With every actor equally exposed, all are risk neutral (r = 1).
     """
-    candidates = np.unique(x)
-    r = np.ones(len(x))
-    for i in range(len(x)):
-        dangers = []
-        for y in candidates:
-            moved = x.copy()
-            moved[i] = y
-            dangers.append(sum(expected_utility(j, i, moved, weight, salience, 1.0, span)
-                               for j in range(len(x)) if j != i))
-        here = dangers[int(np.searchsorted(candidates, x[i]))]
-        high, low = max(dangers), min(dangers)
-        if high - low > 1e-12:
-            big_r = (2 * here - high - low) / (high - low)
-            r[i] = (1 - big_r / 3) / (1 + big_r / 3)
-    return r
+    x, weight, salience = np.atleast_2d(x), np.atleast_2d(weight), np.atleast_2d(salience)
+    p = win_probabilities(x, weight, reading_of(reading).probability)
+    return _risk(x, salience, p, _span(x))
 
 
-def classify(eu_ij: float, eu_ji: float) -> str | None:
-    """The offer i makes to j, seen by i: i's EU of challenging j, and i's estimate of j's EU of challenging i.
+def _risk(x: np.ndarray, salience: np.ndarray, p: np.ndarray, span: np.ndarray) -> np.ndarray:
+    security = challenge_utilities(x, salience, p, span, 1.0).sum(axis=1)  # column i: what others expect from i
+    high, low = security.max(axis=1, keepdims=True), security.min(axis=1, keepdims=True)
+    spread = high - low
+    big_r = np.divide(2 * security - high - low, spread, out=np.zeros_like(security), where=spread > 1e-12)
+    return (1 - big_r / 3) / (1 + big_r / 3)
 
-    * both positive and i's larger: confrontation, i expects to win and j to move to x_i;
-    * i gains, j would lose, and i's gain exceeds j's loss: compromise, j moves part way;
-    * i gains, j would lose at least as much as i gains: capitulation, j moves to x_i;
-    * otherwise i makes no offer: it expects to lose or to gain nothing, or j is indifferent
-      (EU_ji = 0, where a compromise would move j by nothing).
+
+def _span(x: np.ndarray) -> np.ndarray:
+    span = x.max(axis=1) - x.min(axis=1)
+    return np.where(span > 0, span, 1.0)
+
+
+def classify(eu_proposer: float, eu_receiver: float, capitulation: bool = True) -> str | None:
+    """The offer a proposer makes to a receiver: the proposer's EU of challenging, the receiver's EU of challenging back.
+
+    * both positive, the proposer's larger: confrontation, the receiver moves to the proposer;
+    * the proposer gains, the receiver would lose less than that: compromise, part way;
+    * the proposer gains, the receiver would lose at least as much: capitulation, all the way
+      (only when `capitulation`; otherwise no offer);
+    * otherwise no offer (the proposer expects to lose or gain nothing, or the receiver is indifferent).
     """
-    if eu_ij <= 0 or eu_ji == 0:
-        return None
-    if eu_ji > 0:
-        return "confrontation" if eu_ij > eu_ji else None
-    return "compromise" if eu_ij > -eu_ji else "capitulation"
+    code = _classify(np.array(eu_proposer, float), np.array(eu_receiver, float), capitulation)
+    return KIND_CODES.get(int(code))
 
 
-def offer_position(kind: str, x_i: float, x_j: float, eu_ij: float, eu_ji: float) -> float:
-    """Where j is asked to move: to x_i, or for a compromise the fraction |EU_ji / EU_ij| of the way."""
+def _classify(e: np.ndarray, f: np.ndarray, capitulation: bool) -> np.ndarray:
+    """Offer codes (0 confrontation, 1 compromise, 2 capitulation, -1 none) from proposer EU e, receiver EU f."""
+    tie = 1e-9 * (np.abs(e) + np.abs(f))  # rounding noise between equal utilities is no difference
+    code = np.full(np.shape(e), -1)
+    code = np.where((e > 0) & (f > 0) & (e - f > tie), 0, code)
+    code = np.where((e > 0) & (f < 0) & (e + f > tie), 1, code)
+    if capitulation:
+        code = np.where((e > 0) & (f < 0) & (e + f <= tie), 2, code)
+    return code
+
+
+def offer_position(kind: str, x_proposer: float, x_receiver: float, eu_proposer: float, eu_receiver: float) -> float:
+    """Where the receiver is asked to move: to the proposer, or for a compromise the fraction |EU_receiver / EU_proposer|."""
     if kind == "compromise":
-        return x_j + (x_i - x_j) * abs(eu_ji / eu_ij)
-    return x_i
+        return x_receiver + (x_proposer - x_receiver) * abs(eu_receiver / eu_proposer)
+    return x_proposer
+
+
+def _round_of_offers(x: np.ndarray, weight: np.ndarray, salience: np.ndarray, span: np.ndarray, reading: Reading):
+    """One round for every draw: offers [k, receiver, proposer] and each receiver's new position."""
+    p = win_probabilities(x, weight, reading.probability)
+    r = _risk(x, salience, p, span)
+    if reading.risky_votes:
+        p = win_probabilities(x, weight, reading.probability, r, span)
+    own = challenge_utilities(x, salience, p, span, r[:, :, None])        # [k, i, j] with r_i
+    f = own                                                                 # receiver m's EU against proposer
+    if reading.perceiver == "own":
+        e = own.transpose(0, 2, 1)                                          # proposer's EU with its own r
+    else:
+        e = challenge_utilities(x, salience, p, span, r[:, None, :]).transpose(0, 2, 1)  # with m's r
+    code = _classify(e, f, reading.capitulation)
+    code = np.where(x[:, :, None] == x[:, None, :], -1, code)
+    ratio = np.divide(np.abs(f), np.abs(e), out=np.ones_like(f), where=e != 0)
+    target = np.where(code == 1, x[:, :, None] + (x[:, None, :] - x[:, :, None]) * ratio,
+                      np.broadcast_to(x[:, None, :], code.shape))
+    valid = code >= 0
+    primary = np.where(valid, -e if reading.choice == "enforceable" else code, np.inf)
+    best = primary.min(axis=2, keepdims=True)
+    tied = valid & (primary <= best + 1e-12 * np.abs(best))
+    move = np.where(tied, np.abs(target - x[:, :, None]), np.inf)
+    if reading.choice == "scholz":  # among compromises, the lowest EU-weighted meeting point (scale direction matters)
+        meeting = (np.abs(f) * x[:, :, None] + np.abs(e) * x[:, None, :]) / np.where(valid, np.abs(f) + np.abs(e), 1.0)
+        move = np.where(tied & (code == 1), meeting, move)
+    pick = move.argmin(axis=2)
+    taken = np.take_along_axis(target, pick[:, :, None], axis=2)[:, :, 0]
+    new_x = np.where(valid.any(axis=2), taken, x)
+    return new_x, code, target, e, f, pick
+
+
+def weighted_medians(x: np.ndarray, weight: np.ndarray) -> np.ndarray:
+    """Weighted median of each row; a tie at exactly half the weight gives the midpoint of the tied interval."""
+    order = np.argsort(x, axis=1, kind="stable")
+    xs = np.take_along_axis(x, order, axis=1)
+    cumulative = np.cumsum(np.take_along_axis(weight, order, axis=1), axis=1)
+    total = cumulative[:, -1:]
+    half, tol = total / 2, total * 1e-9
+    low = np.argmax(cumulative >= half - tol, axis=1)
+    high = np.argmax(cumulative > half + tol, axis=1)
+    rows = np.arange(len(x))
+    return np.where(total[:, 0] > 0, (xs[rows, low] + xs[rows, high]) / 2, np.nan)
+
+
+def run_rounds(x: np.ndarray, weight: np.ndarray, salience: np.ndarray, rounds: int,
+               reading: str | Reading = DEFAULT_READING, on_round=None) -> np.ndarray:
+    """Positions after each round for every draw: array [round, k, actor], round 0 = the start.
+
+    Exactly `rounds` rounds; once no actor moves in any draw the rest are copies (a fixed point:
+    the same positions give the same offers). Salience is 0-1 here; weight = capability x salience.
+    The rounds run on positions rescaled to 0-1 (the starting spread), so the units of the scale
+    cannot change any comparison: 4-10 years and 0-100 points give the same moves.
+    """
+    reading = reading_of(reading)
+    x = np.array(x, float)
+    low, span = x.min(axis=1, keepdims=True), _span(x)[:, None]
+    unit = (x - low) / span
+    ones = np.ones(len(x))
+    history = [unit]
+    for t in range(1, rounds + 1):
+        new_unit, code, target, *rest = _round_of_offers(unit, weight, salience, ones, reading)
+        if on_round is not None:
+            on_round(t, (code, low[:, :, None] + target * span[:, :, None], *rest))
+        if np.array_equal(new_unit, unit):
+            history += [unit] * (rounds + 1 - t)
+            break
+        unit = new_unit
+        history.append(unit)
+    return low + np.stack(history) * span
 
 
 @dataclass(frozen=True)
@@ -176,67 +323,47 @@ class Simulation:
     forecast: float | None
     rounds: int
     paths: pd.DataFrame    # round, actor_id, position (round 0 = positions in force)
-    offers: pd.DataFrame   # round, from_actor, to_actor, kind, position, eu_from, eu_to
+    offers: pd.DataFrame   # round, from_actor, to_actor, kind, position, eu_from, eu_to, taken
     medians: tuple[float, ...]
 
 
-def simulate(frame: pd.DataFrame, *, tolerance: float = TOLERANCE, max_rounds: int = MAX_ROUNDS) -> Simulation:
-    """Run the BDM rounds on one issue until the weighted median moves less than `tolerance`.
+def simulate(frame: pd.DataFrame, *, rounds: int = DEFAULT_ROUNDS,
+             reading: str | Reading = DEFAULT_READING) -> Simulation:
+    """Run `rounds` rounds of the expected-utility model on one issue (actor_id, position, salience, capability).
 
-    `frame` has actor_id, position, salience, capability. Actors with zero weight (salience or
-    capability 0) take no part: they neither vote, challenge nor move, so they have no influence.
-    Moves of a round are applied together, after every offer of the round is known.
+    Actors with zero weight (salience or capability 0) take no part: they neither vote, challenge
+    nor move. All moves of a round are applied together, after every offer of the round is known.
     """
     frame = frame.sort_values("actor_id", kind="stable").reset_index(drop=True)
     ids = list(frame["actor_id"])
-    x_all = frame["position"].to_numpy(float).copy()
+    x_all = frame["position"].to_numpy(float)
     weight_all = _weights(frame).to_numpy(float)
     active = weight_all > 0
-    x = x_all[active]
-    weight = weight_all[active]
-    salience = frame["salience"].to_numpy(float)[active] / 100
     names = [a for a, on in zip(ids, active) if on]
-
-    path_rows = [(0, a, float(p)) for a, p in zip(ids, x_all)]
     offer_rows = []
-    median = _median(x, weight) if len(x) else None
-    medians = [] if median is None else [median]
-    span = float(x.max() - x.min()) if len(x) else 0.0
-    rounds = 0
-    while median is not None and span > 0 and rounds < max_rounds:
-        rounds += 1
-        r = risk_exponents(x, weight, salience, span)
-        best: dict[int, tuple] = {}
-        for i in range(len(x)):
-            for j in range(len(x)):
-                if i == j or x[i] == x[j]:
-                    continue
-                eu_ij = expected_utility(i, j, x, weight, salience, r[i], span)
-                eu_ji = expected_utility(j, i, x, weight, salience, r[i], span)
-                kind = classify(eu_ij, eu_ji)
-                if kind is None:
-                    continue
-                target = offer_position(kind, x[i], x[j], eu_ij, eu_ji)
-                offer_rows.append((rounds, names[i], names[j], kind, float(target), eu_ij, eu_ji))
-                # j takes the offer that moves it least; a tie goes to the offer backed by more EU.
-                key = (abs(target - x[j]), -eu_ij, names[i])
-                if j not in best or key < best[j][0]:
-                    best[j] = (key, target)
-        for j, (_, target) in best.items():
-            x[j] = target
-        x_all[active] = x
-        path_rows += [(rounds, a, float(p)) for a, p in zip(ids, x_all)]
-        new_median = _median(x, weight)
-        medians.append(new_median)
-        settled = abs(new_median - median) < tolerance
-        median = new_median
-        if settled:
-            break
+
+    def record(t, offers):
+        code, target, e, f, pick = (a[0] for a in offers)
+        for m, p in zip(*np.nonzero(code >= 0)):
+            offer_rows.append((t, names[p], names[m], KIND_CODES[int(code[m, p])], float(target[m, p]),
+                               float(e[m, p]), float(f[m, p]), bool(pick[m] == p)))
+
+    if not active.any():
+        history = np.repeat(x_all[None, None, :], rounds + 1, axis=0)
+        medians: tuple = ()
+    else:
+        moving = run_rounds(x_all[None, active], weight_all[None, active],
+                            frame["salience"].to_numpy(float)[None, active] / 100, rounds, reading, record)
+        history = np.repeat(x_all[None, None, :], rounds + 1, axis=0)
+        history[:, :, active] = moving
+        medians = tuple(float(m) for m in weighted_medians(moving[:, 0, :], np.repeat(weight_all[None, active],
+                                                                                          rounds + 1, axis=0)))
+    path_rows = [(t, a, float(history[t, 0, k])) for t in range(rounds + 1) for k, a in enumerate(ids)]
     return Simulation(
-        forecast=median, rounds=rounds,
+        forecast=medians[-1] if medians else None, rounds=rounds if medians else 0,
         paths=pd.DataFrame(path_rows, columns=PATH_COLUMNS),
         offers=pd.DataFrame(offer_rows, columns=OFFER_COLUMNS),
-        medians=tuple(medians),
+        medians=medians,
     )
 
 
@@ -339,28 +466,44 @@ def _round(value):
     return None if value is None else round(float(value), DIGITS)
 
 
-def forecast(conflict, day, actors=(), issues=(), *, tolerance: float = TOLERANCE,
-             max_rounds: int = MAX_ROUNDS) -> dict:
+def forecast(conflict, day, actors=(), issues=(), *, rounds: int = DEFAULT_ROUNDS,
+             reading: str | Reading = DEFAULT_READING, draws: int | None = None, spread: dict | None = None) -> dict:
     """The forecast for every issue (of the selection) from the positions in force at `day`.
 
-    Issues where no actor with a capability figure has a position are reported with null numbers.
+    Per issue: weighted mean and median now, the forecast (median after `rounds` rounds) and the
+    median after each round (round 0 first), the 80% interval of a seeded Monte Carlo over the
+    inputs (`draws` draws, default ``uncertainty.DEFAULT_DRAWS``; 0 for none) and the actor holding
+    more than half the weight, if any. Issues where no weighed actor has a position get nulls.
     """
+    from . import uncertainty
+
+    draws = uncertainty.DEFAULT_DRAWS if draws is None else draws
     day = stances.timestamp(day)
     data = inputs_at(conflict, day, actors, issues)
     issue_ids = [i for i in conflict.issues["issue_id"] if not issues or i in issues]
-    result = {"date": f"{day:%Y-%m-%d}", "issues": {}}
+    result = {"date": f"{day:%Y-%m-%d}", "reading": reading_of(reading).name, "rounds": rounds, "draws": draws,
+              "issues": {}}
     for issue_id in issue_ids:
         frame = data[data["issue_id"] == issue_id]
-        sim = simulate(frame, tolerance=tolerance, max_rounds=max_rounds)
+        sim = simulate(frame, rounds=rounds, reading=reading)
+        found = uncertainty.assess(frame, issue_id, draws=draws, spread=spread, rounds=rounds, reading=reading)
+        shares = uncertainty.weight_shares(frame)
         paths = sim.paths.sort_values(["actor_id", "round"], kind="stable").groupby("actor_id")["position"].apply(list)
         result["issues"][issue_id] = {
             "weighted_mean": _round(weighted_mean(frame)),
             "weighted_median": _round(weighted_median(frame)),
             "forecast": _round(sim.forecast),
+            "medians": [_round(m) for m in sim.medians],
+            "interval": [_round(v) for v in found["interval"]] if found["interval"] else None,
+            "near_share": _round(found["near_share"]),
+            "dominant_actor": found["dominance"]["actor_id"] if found["dominance"] else None,
+            "dominance": found["dominance"],
+            "biggest_change": found["biggest_change"],
             "actors": {
                 row.actor_id: {
                     "position": _round(row.position), "salience": _round(row.salience),
-                    "capability": _round(row.capability),
+                    "capability": _round(row.capability), "weight_source": row.weight_source,
+                    "weight_share": _round(shares.get(row.actor_id, 0.0)),
                     "forecast_path": [_round(p) for p in paths[row.actor_id]],
                 }
                 for row in frame.itertuples()
@@ -376,20 +519,26 @@ def _number(value, width: int = 8) -> str:
 def format_table(result: dict) -> str:
     """A fixed-width text table of a forecast() result: one block per issue, one line per actor."""
     lines = [f"Forecast from the positions in force on {result['date']} "
-             f"(0-100 scale; weights = capability x salience)", ""]
+             f"(0-100 scale; weights = influence or capability x salience; {result['reading']} reading, "
+             f"{result['rounds']} rounds, 80% interval from {result['draws']} draws)", ""]
     for issue_id, issue in result["issues"].items():
-        rounds = max((len(a["forecast_path"]) - 1 for a in issue["actors"].values()), default=0)
+        interval = issue["interval"]
         lines.append(f"{issue_id}: weighted mean {_number(issue['weighted_mean'], 0).strip()}, "
                      f"weighted median {_number(issue['weighted_median'], 0).strip()}, "
-                     f"forecast {_number(issue['forecast'], 0).strip()} "
-                     f"({rounds} round{'' if rounds == 1 else 's'})")
+                     f"forecast {_number(issue['forecast'], 0).strip()}"
+                     + (f", 80% interval {interval[0]:.1f}-{interval[1]:.1f}" if interval else ""))
+        if issue["medians"]:
+            lines.append("  median by round: " + " -> ".join(f"{m:g}" for m in issue["medians"]))
+        if issue["dominant_actor"]:
+            share = issue["actors"][issue["dominant_actor"]]["weight_share"]
+            lines.append(f"  dominant: {issue['dominant_actor']} holds {share * 100:.0f}% of the weight")
         if not issue["actors"]:
             lines += ["  (no actor with a capability figure has a position on this issue)", ""]
             continue
-        lines.append(f"  {'actor':<16}{'position':>9}{'salience':>9}{'capab.':>8}  path by round")
+        lines.append(f"  {'actor':<16}{'position':>9}{'salience':>9}{'weight':>8} {'from':<11} path by round")
         for actor_id, a in issue["actors"].items():
             path = " -> ".join(f"{p:g}" for p in a["forecast_path"])
             lines.append(f"  {actor_id:<16}{_number(a['position'], 9)}{_number(a['salience'], 9)}"
-                         f"{_number(a['capability'], 8)}  {path}")
+                         f"{_number(a['capability'], 8)} {a['weight_source']:<11} {path}")
         lines.append("")
     return "\n".join(lines).rstrip() + "\n"

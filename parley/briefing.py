@@ -129,9 +129,10 @@ class Briefing:
         return charts.timeline(changes.events_in(self.events, window), names, window.start, window.end, lanes=lanes,
                                title=f"Events of the last {CONTEXT_YEARS} years (labels: milestones)", source=self.source_line)
 
-    def stance_map(self, forecast: dict[str, float] | None = None):
+    def stance_map(self, forecast: dict[str, float] | None = None,
+                   intervals: dict[str, tuple[float, float]] | None = None):
         return charts.stance_map(self.current, self.issues_table, self.actors_table, self.period.end,
-                                 forecast=forecast, source=self.source_line)
+                                 forecast=forecast, intervals=intervals, source=self.source_line)
 
     def trajectories(self):
         return charts.trajectories(self.positions, self.events, self.issues_table, self.actors_table,

@@ -218,8 +218,13 @@ def _salience_size(salience: float) -> float:
 
 
 def stance_map(current: pd.DataFrame, issues: pd.DataFrame, actors: pd.DataFrame, day, *,
-               forecast: dict[str, float] | None = None, title: str | None = None, source: str = "parley") -> go.Figure:
-    """Each issue a row on its 0-100 scale; actors as markers sized by salience; the gap shaded."""
+               forecast: dict[str, float] | None = None, title: str | None = None, source: str = "parley",
+               intervals: dict[str, tuple[float, float]] | None = None) -> go.Figure:
+    """Each issue a row on its 0-100 scale; actors as markers sized by salience; the gap shaded.
+
+    `forecast` marks the model's forecast per issue with a cross; `intervals` (issue -> low, high)
+    adds its 80% interval as a horizontal error bar on the cross.
+    """
     issue_rows = issues[issues["issue_id"].isin(set(current["issue_id"]))].reset_index(drop=True)
     row_of = {issue_id: len(issue_rows) - 1 - i for i, issue_id in enumerate(issue_rows["issue_id"])}
     fig = go.Figure(_validate=False)
@@ -255,10 +260,18 @@ def stance_map(current: pd.DataFrame, issues: pd.DataFrame, actors: pd.DataFrame
         ))
     if forecast:
         known = {k: v for k, v in forecast.items() if k in row_of}
+        bounds = [(intervals or {}).get(k) for k in known]
+        with_bars = any(b is not None for b in bounds)
+        bars = {"type": "data", "symmetric": False, "color": "#111", "thickness": 1.5, "width": 6,
+                "array": [b[1] - v if b else 0 for b, v in zip(bounds, known.values())],
+                "arrayminus": [v - b[0] if b else 0 for b, v in zip(bounds, known.values())]}
         fig.add_trace(go.Scatter(
-            x=list(known.values()), y=[row_of[k] for k in known], mode="markers", name="forecast",
+            x=list(known.values()), y=[row_of[k] for k in known], mode="markers",
+            name="forecast (bar: 80% interval)" if with_bars else "forecast",
             marker={"symbol": "x-thin", "size": 18, "line": {"width": 3, "color": "#111"}},
-            hovertext=[f"forecast {v:.0f}" for v in known.values()], hoverinfo="text",
+            error_x=bars if with_bars else None,
+            hovertext=[f"forecast {v:.0f}" + (f", 80% interval {b[0]:.0f}-{b[1]:.0f}" if b else "")
+                       for v, b in zip(known.values(), bounds)], hoverinfo="text",
         ))
     fig.update_yaxes(tickvals=list(row_of.values()), ticktext=[axis_label(n) for n in issue_rows["name"]],
                      range=[-0.7, len(issue_rows) - 0.5], title={"text": "issue"}, showgrid=False, zeroline=False)

@@ -141,20 +141,34 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("data_dir")
     p.add_argument("--date", required=True, help="YYYY-MM-DD: use the positions in force on this day")
     p.add_argument("--format", default="table", help="table (default) or json")
+    p.add_argument("--rounds", default="5", help="rounds of the bargaining model to run (default 5)")
+    p.add_argument("--draws", default="200", help="Monte Carlo draws for the 80%% interval (default 200; 0 = none)")
+    p.add_argument("--reading", default="replicating", help="replicating (default), printed or scholz-code: "
+                                                             "which reading of the model's rules (docs/bargaining.md)")
     p.set_defaults(run=cmd_forecast)
     return parser
+
+
+def _count(text: str, option: str, low: int, high: int) -> int:
+    """A whole number from `low` to `high` given on the command line, or a UsageError naming the option."""
+    if not text.isdigit() or not low <= int(text) <= high:
+        raise UsageError(f"{option} must be a whole number from {low} to {high}, got {text!r}")
+    return int(text)
 
 
 def cmd_forecast(args) -> int:
     import json
 
-    from .bargaining import forecast, format_table
+    from .bargaining import READINGS, forecast, format_table
     from .load import load_conflict
     from .periods import parse_date
     day = parse_date(args.date, "--date")  # refused before any data is read
     if args.format not in ("table", "json"):
         raise UsageError(f"--format {args.format!r} is not one of: table, json")
-    result = forecast(load_conflict(args.data_dir), day)
+    rounds, draws = _count(args.rounds, "--rounds", 0, 100), _count(args.draws, "--draws", 0, 100_000)
+    if args.reading not in READINGS:
+        raise UsageError(f"--reading {args.reading!r} is not one of: {', '.join(READINGS)}")
+    result = forecast(load_conflict(args.data_dir), day, rounds=rounds, draws=draws, reading=args.reading)
     sys.stdout.write(json.dumps(result, indent=2, ensure_ascii=False) + "\n" if args.format == "json" else format_table(result))
     return 0
 

@@ -36,6 +36,7 @@ class Conflict:
     events: pd.DataFrame
     positions: pd.DataFrame
     files: tuple[Path, ...] = field(default=())
+    influence: pd.DataFrame = field(default_factory=lambda: empty_influence())
 
     @property
     def colors(self) -> dict[str, str]:
@@ -48,6 +49,12 @@ class Conflict:
     @property
     def issue_names(self) -> dict[str, str]:
         return dict(zip(self.issues["issue_id"], self.issues["name"]))
+
+
+def empty_influence() -> pd.DataFrame:
+    """influence.csv of a folder that has none: no row, so every actor's capability applies."""
+    frame = pd.DataFrame({name: pd.Series(dtype=object) for name in schema.INFLUENCE.columns})
+    return frame.astype({"influence": float})
 
 
 # --- reading text tables ----------------------------------------------------------------------
@@ -234,6 +241,17 @@ def _cross_check(label_of: dict[str, str], tables: dict[str, pd.DataFrame], meta
             if key in seen:
                 problems.append(Problem(label, line, "date", f"second position of {key[0]} on {key[1]} at {key[2]} (first on line {seen[key]})"))
             seen.setdefault(key, line)
+    if "influence.csv" in tables:
+        influence, label = tables["influence.csv"], label_of["influence.csv"]
+        first: dict[tuple, int] = {}
+        for line, row in influence.iterrows():
+            known(_split_ids(row["actor_id"]), actors, label, line, "actor_id", "actor")
+            known(_split_ids(row["issue_id"]), issues, label, line, "issue_id", "issue")
+            key = (row["actor_id"], row["issue_id"])
+            if key in first:
+                problems.append(Problem(label, line, "issue_id",
+                                        f"second influence row of {key[0]} on {key[1]} (first on line {first[key]})"))
+            first.setdefault(key, line)
     if meta is not None:
         lines = meta_lines or {}
         known(meta.default_actors, actors, meta_label, lines.get("default_actors", 1), "default_actors", "actor")
@@ -256,7 +274,10 @@ def _typed(tables: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
     positions = tables["positions.csv"].copy()
     positions["date"] = dates(positions["date"])
     positions = positions.sort_values(["actor_id", "issue_id", "date"], kind="stable")
-    return {"actors": actors, "issues": issues, "events": events, "positions": positions}
+    typed = {"actors": actors, "issues": issues, "events": events, "positions": positions}
+    if "influence.csv" in tables:
+        typed["influence"] = tables["influence.csv"].copy()
+    return typed
 
 
 def load_conflict(folder: str | Path) -> Conflict:
@@ -282,7 +303,7 @@ def load_conflict(folder: str | Path) -> Conflict:
         label = label_of[spec.file] = relative_label(folder / spec.file, folder)
         path = _safe_path(folder, spec.file, label, problems)
         if path is None:
-            if not (folder / spec.file).is_symlink() and not (folder / spec.file).exists():
+            if spec.required and not (folder / spec.file).is_symlink() and not (folder / spec.file).exists():
                 problems.append(Problem(label, 1, "-", "file is missing"))
             continue
         files.append(path)

@@ -14,7 +14,8 @@ import plotly.graph_objects as go
 from plotly.colors import qualitative
 from plotly.subplots import make_subplots
 
-from . import bargaining, charts, outcomes
+from . import bargaining, charts, outcomes, uncertainty
+from .briefing import link, table
 from .charts import esc
 
 FACTORS = tuple(np.round(np.linspace(0, 2, 11), 2))
@@ -46,23 +47,26 @@ def forecast_by_issue(briefing, result: dict | None = None) -> dict[str, float]:
     return {i: v["forecast"] for i, v in result["issues"].items() if v["forecast"] is not None}
 
 
+def intervals_by_issue(briefing, result: dict | None = None) -> dict[str, tuple[float, float]]:
+    """issue_id -> (low, high) of the forecast's 80% interval, for charts.stance_map(..., intervals=...)."""
+    result = result or forecast(briefing)
+    return {i: tuple(v["interval"]) for i, v in result["issues"].items() if v["interval"] is not None}
+
+
 def sensitivity_table(data: pd.DataFrame, actor_id: str, what: str = "capability",
                       factors=FACTORS) -> pd.DataFrame:
-    """Forecast per issue as one actor's capability or salience is multiplied by each factor.
+    """Forecast per issue as one actor's capability (influence where given) or salience is multiplied by each factor.
 
     Salience is capped at 100 (it is a share of attention); capability has no cap, only ratios matter.
+    All factors of an issue run as one batch of the model.
     """
     if what not in ("capability", "salience"):
         raise ValueError(f"what must be 'capability' or 'salience', not {what!r}")
     rows = []
-    mine = data["actor_id"] == actor_id
-    for factor in factors:
-        varied = data.copy()
-        varied.loc[mine, what] = varied.loc[mine, what] * factor
-        if what == "salience":
-            varied[what] = varied[what].clip(upper=100)
-        for issue_id, frame in varied.groupby("issue_id", sort=False):
-            rows.append((float(factor), issue_id, bargaining.simulate(frame).forecast))
+    factors = np.asarray(factors, dtype=float)
+    for issue_id, frame in data.groupby("issue_id", sort=False):
+        values = uncertainty.varied_forecasts(frame, actor_id, what, factors)
+        rows += [(float(f), issue_id, None if np.isnan(v) else float(v)) for f, v in zip(factors, values)]
     return pd.DataFrame(rows, columns=["factor", "issue_id", "forecast"])
 
 
@@ -224,6 +228,70 @@ def _issue_sentence(briefing, issue_id: str, issue: dict, scale: pd.DataFrame) -
             f"points between each position and the forecast: {distances}.")
 
 
+INPUT_NAMES = {"position": "position", "salience": "salience", "influence": "weight (influence or capability)"}
+
+
+def _change_text(change: dict, briefing) -> str:
+    who = esc(briefing.name_of_actor(change["actor_id"]))
+    if change["input"] == "position":
+        what = f"{who}'s position moved {_points(abs(change['change']))} {'up' if change['change'] > 0 else 'down'}"
+    else:
+        what = (f"{who}'s {INPUT_NAMES[change['input']]} {'raised' if change['change'] > 0 else 'cut'} by "
+                f"{abs(change['change']) * 100:.0f}%")
+    return what
+
+
+def _uncertainty_sentence(briefing, issue: dict) -> str:
+    """The interval, who dominates the issue and the single input change that moves the forecast most."""
+    if issue["forecast"] is None or issue["interval"] is None:
+        return ""
+    low, high = issue["interval"]
+    parts = [f"80% interval {_n(low)}-{_n(high)}; {issue['near_share'] * 100:.0f}% of the draws fall within "
+             f"{_points(uncertainty.NEAR)} of the forecast"]
+    found = issue["dominance"]
+    if found:
+        who = esc(briefing.name_of_actor(found["actor_id"]))
+        without = found["forecast_without"]
+        text = (f"<b>{who} holds {found['share'] * 100:.0f}% of the weight on this issue</b>, more than all the others "
+                f"together, so the forecast is close to {who}'s own position; without {who} it would be "
+                + ("undefined" if without is None else _n(without)))
+        if found["changes_at"] is not None:
+            text += (f", and it changes (to {_n(found['forecast_then'])}) once {who}'s weight is cut to "
+                     f"{found['changes_at']:.2f} times its coded value")
+        parts.append(text)
+    change = issue["biggest_change"]
+    if change and abs(change["move"]) >= uncertainty.CHANGE:
+        parts.append(f"the single input change within the Monte Carlo ranges that moves the forecast most: "
+                     f"{_change_text(change, briefing)} takes it from {_n(change['from'])} to {_n(change['to'])}")
+    elif change:
+        parts.append("no single input change within the Monte Carlo ranges moves the forecast by half a point")
+    return " " + "; ".join(parts) + "."
+
+
+def inputs_html(briefing, data: pd.DataFrame) -> str:
+    """Where each actor's weight comes from: influence.csv per issue, else actors.csv capability, with the source."""
+    actors = briefing.conflict.actors.set_index("actor_id")
+    influence = briefing.conflict.influence.set_index(["actor_id", "issue_id"])
+    rows = []
+    for row in data.itertuples():
+        if row.weight_source == "influence":
+            given = influence.loc[(row.actor_id, row.issue_id)]
+            source = link(given["source_url"], given["source"])
+            basis = (f"influence {_n(row.capability)} (influence.csv"
+                     + ("; holds a veto" if given["veto"] == "true" else "") + f"): {esc(given['rationale'])}")
+        else:
+            source = link(actors.at[row.actor_id, "source_url"], actors.at[row.actor_id, "source"])
+            basis = f"capability {_n(row.capability)} (actors.csv)"
+        rows.append({"actor": esc(briefing.name_of_actor(row.actor_id)), "issue": esc(briefing.name_of_issue(row.issue_id)),
+                     "basis": basis, "salience": _n(row.salience), "source": source})
+    if not rows:
+        return ""
+    frame = pd.DataFrame(rows)
+    return ("<details><summary>Model inputs: each actor's weight on each issue and where it comes from</summary>"
+            + table(frame, {"actor": "actor", "issue": "issue", "basis": "weight input", "salience": "salience",
+                            "source": "source"}) + "</details>")
+
+
 def _range_sentence(briefing, issue_id: str, frame: pd.DataFrame) -> str:
     name = f"<b>{esc(briefing.name_of_issue(issue_id))}</b>"
     if len(frame) < 2:
@@ -267,15 +335,25 @@ def prospects_html(briefing, outcomes_table: pd.DataFrame | None = None, result:
     scale = briefing.conflict.issues.set_index("issue_id")
     missing = bargaining.left_out(briefing.conflict, briefing.actors)
     used = sorted(set(data["actor_id"]))
+    by_source = data["weight_source"].value_counts()
+    spread = uncertainty.DEFAULT_SPREAD
     out = ["<h2>Prospects</h2>",
-           f"<p class='parley-note'>Model inputs: the positions and saliences in force on {result['date']} and each "
-           f"actor's capability from actors.csv; each actor weighs capability x salience. Actors in the model: "
+           f"<p class='parley-note'>Model inputs: the positions and saliences in force on {result['date']}; each "
+           f"actor's weight on an issue is its influence on that issue from influence.csv where the data give one "
+           f"({by_source.get('influence', 0)} actor-issue pairs), else its general capability from actors.csv "
+           f"({by_source.get('capability', 0)} pairs), times its salience. Actors in the model: "
            f"{_names(used, briefing) or 'none'}."
            + (f" Left out for lack of a capability figure: {_names(missing, briefing)}." if missing else "")
-           + " The forecast is the weighted median after the rounds of Bueno de Mesquita's expected-utility model "
-             "(see docs/bargaining.md).</p>",
+           + f" The forecast is the weighted median after {result['rounds']} rounds of Bueno de Mesquita's "
+             f"expected-utility model, in the reading that reproduces Scholz et al.'s published replication "
+             f"(docs/bargaining.md). Its 80% interval comes from {result['draws']} draws in which every position "
+             f"moves by up to {_n(spread['position'])} points, every salience by up to "
+             f"{spread['salience'] * 100:.0f}% and every weight by up to {spread['influence'] * 100:.0f}%.</p>",
+           inputs_html(briefing, data),
            "<h3>Where the stated positions lead</h3><ul>"]
-    out += [f"<li>{_issue_sentence(briefing, i, v, scale)}</li>" for i, v in result["issues"].items()]
+    out += [f"<li>{_issue_sentence(briefing, i, v, scale)}"
+            f"{_uncertainty_sentence(briefing, v)}</li>"
+            for i, v in result["issues"].items()]
     out.append("</ul>")
     out.append("<h3>Is there a deal every actor prefers to fighting on?</h3>"
                f"<p>Assumption: every actor expects fighting on to move the outcome {_n(bargaining.DEFAULT_GAINS)} points its "

@@ -168,3 +168,61 @@ def test_generated_docs_are_current():
     from conftest import ROOT
     assert (ROOT / "docs" / "data-format.md").read_text(encoding="utf-8") == schema.markdown_docs(), \
         "run: make docs"
+
+
+# --- influence.csv (optional) -------------------------------------------------------------------
+
+INFLUENCE_FIXTURE = KOREA.parent / "influence" / "korea-1950.csv"
+
+
+def test_a_folder_without_influence_csv_still_validates(korea_copy):
+    assert not (korea_copy / "influence.csv").exists()
+    conflict = load_conflict(korea_copy)
+    assert conflict.influence.empty and list(conflict.influence.columns) == list(schema.INFLUENCE.columns)
+
+
+def test_influence_csv_loads_and_replaces_capability_per_issue(korea_copy):
+    from parley import bargaining
+    (korea_copy / "influence.csv").write_bytes(INFLUENCE_FIXTURE.read_bytes())
+    conflict = load_conflict(korea_copy)
+    assert len(conflict.influence) == 3 and conflict.influence["influence"].dtype == float
+    data = bargaining.inputs_at(conflict, "1953-07-27").set_index(["actor_id", "issue_id"])
+    assert list(data.reset_index().columns) == bargaining.INPUT_COLUMNS
+    assert data.loc[("south_korea", "pow_repatriation"), ["capability", "weight_source"]].tolist() == [95, "influence"]
+    assert data.loc[("unc", "pow_repatriation"), ["capability", "weight_source"]].tolist() == [20, "influence"]
+    assert data.loc[("unc", "demarcation_line"), ["capability", "weight_source"]].tolist() == [85, "capability"]
+    assert data.loc[("china", "demarcation_line"), "capability"] == 0
+    result = bargaining.forecast(conflict, "1953-07-27", draws=0)
+    assert result["issues"]["pow_repatriation"]["actors"]["south_korea"]["weight_source"] == "influence"
+    assert result["issues"]["demarcation_line"]["actors"]["china"]["weight_share"] == 0
+
+
+INFLUENCE_CASES = [
+    (0, "actor_id", "ussr", "actor_id", "unknown actor id 'ussr'"),
+    (0, "issue_id", "armistice", "issue_id", "unknown issue id 'armistice'"),
+    (1, "influence", "120", "influence", "from 0 to 100"),
+    (1, "influence", "much", "influence", "must be a number"),
+    (2, "veto", "yes", "veto", "must be one of: true, false"),
+    (2, "rationale", "", "rationale", "required value is missing"),
+]
+
+
+@pytest.mark.parametrize("row,column,value,expected_column,fragment", INFLUENCE_CASES,
+                         ids=[f"{c[1]}={c[2]!r}" for c in INFLUENCE_CASES])
+def test_influence_errors_name_file_line_and_column(korea_copy, row, column, value, expected_column, fragment):
+    (korea_copy / "influence.csv").write_bytes(INFLUENCE_FIXTURE.read_bytes())
+    set_cell(korea_copy / "influence.csv", row, column, value)
+    with pytest.raises(DataError) as caught:
+        load_conflict(korea_copy)
+    located = [p for p in caught.value.problems if p.file == "korea-1950/influence.csv" and p.line == row + 2
+               and p.column == expected_column]
+    assert any(fragment in p.message for p in located), str(caught.value)
+
+
+def test_one_influence_row_per_actor_and_issue(korea_copy):
+    (korea_copy / "influence.csv").write_bytes(INFLUENCE_FIXTURE.read_bytes())
+    set_cell(korea_copy / "influence.csv", 1, "actor_id", "south_korea")
+    with pytest.raises(DataError) as caught:
+        load_conflict(korea_copy)
+    assert [str(p) for p in caught.value.problems] == [
+        "korea-1950/influence.csv:3: issue_id: second influence row of south_korea on pow_repatriation (first on line 2)"]
