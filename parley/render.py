@@ -69,7 +69,7 @@ def _package_digest() -> str:
     digest = hashlib.sha256()
     package = Path(__file__).resolve().parent
     for path in sorted(package.rglob("*")):
-        if path.suffix in {".py", ".js", ".j2", ".css"} and "__pycache__" not in path.parts:
+        if path.suffix in {".py", ".js", ".j2", ".css", ".csv"} and "__pycache__" not in path.parts:
             digest.update(path.relative_to(package).as_posix().encode())
             digest.update(path.read_bytes())
     return digest.hexdigest()
