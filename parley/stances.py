@@ -56,7 +56,7 @@ def moves(positions: pd.DataFrame, start, end) -> pd.DataFrame:
         rows.append([*key, was, float(now["position"]), change, direction, now["since"],
                      now["statement"], now["source"], now["source_url"], now["source_type"]])
     frame = pd.DataFrame(rows, columns=MOVE_COLUMNS)
-    order = frame["change"].abs().fillna(0)
+    order = frame["change"].astype("float64").abs().fillna(0)  # all-None (every move new) is object dtype
     return frame.assign(_order=order).sort_values(["_order", "issue_id", "actor_id"], ascending=[False, True, True],
                                                  kind="stable").drop(columns="_order").reset_index(drop=True)
 
