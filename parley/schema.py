@@ -54,7 +54,7 @@ YES_NO = ("yes", "no")
 # Each grade: (what it is, examples). The order is the order of trust; docs/sourcing.md and
 # docs/data-format.md show this table (generated, tested), so the docs cannot drift from the code.
 SOURCE_TYPE_DEFINITIONS = {
-    "official": ("The text of a government, institution, court or agreement, on its own site.",
+    "official": ("The text of a government, institution, court or agreement, from its own site or an official collection.",
                  "kremlin.ru transcripts, whitehouse.gov statements, EUR-Lex regulations, Council conclusions, "
                  "UN Security Council resolutions, FRUS documents"),
     "wire": ("A news agency's own story, or a copy that names the wire.",
