@@ -135,6 +135,10 @@ def test_source_text_dated_more_than_the_limit_after_the_event(graded):
                    f"(more than {limit}): cite a report of the time"}
 
 
+def test_with_several_dates_in_the_text_the_nearest_counts(graded):
+    assert added(graded, edit(graded, "events.csv", 4, "source", "A paper, 1950-06-28 (reprinted 1990-01-01)")) == set()
+
+
 def test_date_in_the_address_counts_when_the_text_has_none(graded):
     set_cell(graded / "events.csv", 2, "source", "A paper, no date")
     new = added(graded, edit(graded, "events.csv", 4, "source_url", "https://paper.example/1950/sep/01/story"))
