@@ -78,6 +78,7 @@ def test_validate_states_coverage():
     ("2025-05", dt.date(2025, 5, 31), "full", True),
     ("2025-05", None, "full", True),
     ("2025-05", dt.date(2025, 4, 30), "none", False),
+    ("2025-05", dt.date(2025, 5, 1), "partial", False),  # one covered day
     ("2025-05", dt.date(2025, 5, 16), "partial", True),  # 16 of 31 days
     ("2025-05", dt.date(2025, 5, 15), "partial", False),  # 15 of 31 days: less than half
     ("2025-W20", dt.date(2025, 5, 15), "partial", True),  # Monday 12 May to Thursday: 4 of 7 days
