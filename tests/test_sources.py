@@ -315,3 +315,31 @@ def test_reference_folder_is_audited(tmp_path):
     result = sources.run(folder)
     assert set(result.counts) == {"war_outcomes", "all"}
     assert sum(result.counts["all"].values()) == len(read_rows(folder / "war_outcomes.csv")[1])
+
+
+# --- in the briefing ---------------------------------------------------------------------------------
+
+def test_briefing_sources_show_grades_and_shares(graded):
+    from parley.briefing import Briefing
+    set_cell(graded / "events.csv", 21, "source_type", "official")  # armistice signed, 1953-07-27 (line 23)
+    b = Briefing.open(graded, "", "", period_label="1953-07")
+    table = b.sources()
+    assert set(table["grade"]) == {"official", "major"}
+    html = b.sources_html()
+    official, total = int((table["grade"] == "official").sum()), len(table)
+    assert (f'By grade: <span class="parley-grade parley-grade-official">official</span> {official} '
+            f'({official / total:.0%}), <span class="parley-grade parley-grade-major">major</span> {total - official} '
+            f'({(total - official) / total:.0%}).') in html
+    assert html.count('<li><span class="parley-grade parley-grade-') == total
+
+
+def test_key_point_resting_on_one_partys_media_says_so(graded):
+    from parley.briefing import Briefing
+    assert cell(graded, "events.csv", 23, "event_id") == "1953-07-27-armistice-signed"
+    plain = Briefing.open(graded, "", "", period_label="1953-07").key_points()[0]
+    assert "state media only" not in plain
+    set_cell(graded / "events.csv", 21, "source_url", KCNA)
+    b = Briefing.open(graded, "", "", period_label="1953-07")
+    assert "Korean Armistice Agreement signed at Panmunjom (27 Jul) (source: North Korean state media only)" \
+        in b.key_points()[0]
+    assert "(event) (source: North Korean state media only)" in b.sources_html()
