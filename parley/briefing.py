@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import changes, charts, stances
+from . import changes, charts, sources as grading, stances
 from .load import Conflict, load_conflict
 from .periods import Period, date_range, parse_date, parse_period
 from .style import TREND_COLORS
@@ -39,6 +39,16 @@ def table(frame: pd.DataFrame, columns: dict[str, str], cls: str = "parley-table
 
 def trend_badge(trend: str) -> str:
     return f'<span class="parley-trend" style="color:{TREND_COLORS[trend]}"><b>{esc(trend)}</b></span>'
+
+
+def grade_badge(grade: str) -> str:
+    return f'<span class="parley-grade parley-grade-{esc(grade)}">{esc(grade.replace("_", " "))}</span>'
+
+
+def media_note(url, grade) -> str:
+    """' (source: Russian state media only)' for a row that rests on one party's media alone; else ''."""
+    label = grading.party_media_label(url if isinstance(url, str) else None, grade)
+    return f" (source: {esc(label)} only)" if label else ""
 
 
 def period_from(period_start: str, period_end: str, label: str = "") -> Period:
@@ -91,11 +101,17 @@ class Briefing:
 
     @cached_property
     def changes(self) -> changes.Changes:
-        return changes.compare(self.events, self.positions, self.period)
+        return changes.compare(self.events, self.positions, self.period, self.conflict.covered_until)
 
     @cached_property
     def current(self) -> pd.DataFrame:
-        return stances.positions_at(self.positions, self.period.end)
+        return stances.positions_at(self.positions, self.as_of)
+
+    @property
+    def as_of(self) -> dt.date:
+        """The day stances are read at: the period's end, or the end of coverage when that comes first."""
+        covered = self.conflict.covered_until
+        return min(self.period.end, covered) if covered else self.period.end
 
     @cached_property
     def gaps(self) -> pd.DataFrame:
@@ -131,7 +147,7 @@ class Briefing:
 
     def stance_map(self, forecast: dict[str, float] | None = None,
                    intervals: dict[str, tuple[float, float]] | None = None):
-        return charts.stance_map(self.current, self.issues_table, self.actors_table, self.period.end,
+        return charts.stance_map(self.current, self.issues_table, self.actors_table, self.as_of,
                                  forecast=forecast, intervals=intervals, source=self.source_line)
 
     def trajectories(self):
@@ -141,7 +157,8 @@ class Briefing:
                                    source=self.source_line)
 
     def stance_matrix(self):
-        return charts.stance_matrix(self.current, self.issues_table, self.actors_table, self.period.end, source=self.source_line)
+        return charts.stance_matrix(self.current, self.issues_table, self.actors_table, self.as_of,
+                                    source=self.source_line)
 
     def activity(self):
         freq = "week" if self.period.days <= 31 else "month"
@@ -158,18 +175,40 @@ class Briefing:
                 f"<p class='parley-meta'>Period {self.period.start:%Y-%m-%d} to {self.period.end:%Y-%m-%d}, compared with "
                 f"{esc(c.previous.title())}. Actors: {actors}. Issues: {issues}.</p>"
                 f"<p>{esc(self.conflict.meta.summary)}</p>"
-                f"<p data-overall-trend=\"{c.overall}\">Overall trend: {trend_badge(c.overall)} "
-                f"(rule: <a href='#trend-rule'>below</a>).</p>")
+                + (f"<p class='parley-coverage'><b>{self.coverage_sentence()}</b></p>" if self.coverage_sentence() else "")
+                + f"<p data-overall-trend=\"{esc(c.overall)}\" data-coverage=\"{c.coverage.state}\" "
+                  f"data-covered-until=\"{c.coverage.covered_until or ''}\">Overall trend: "
+                f"{trend_badge(c.overall)} (rule: <a href='#trend-rule'>below</a>).</p>")
+
+    def coverage_sentence(self) -> str:
+        """Empty when the data covers the whole period; otherwise what is not covered and what that means."""
+        cov = self.changes.coverage
+        if cov.state == "full":
+            return ""
+        until = f"{cov.covered_until:%d %B %Y}"
+        if cov.state == "none":
+            return (f"Not covered: the data is kept current only up to {until}, before this period starts; "
+                    "nothing after that date is recorded, so no trend verdict is given.")
+        missing = cov.days - cov.covered_days
+        verdict = (f"the trend is judged on the covered days, up to {until}" if cov.judged else
+                   f"fewer than {changes.MIN_COVERED_SHARE:.0%} of the days are covered, so no trend verdict is given")
+        return (f"Partly covered: the data is kept current only up to {until}; the last {missing} of the period's "
+                f"{cov.days} days are not covered and may hold unrecorded events; {verdict}.")
 
     def key_points(self) -> list[str]:
         """Sentences computed from the data, most important first."""
         c, points = self.changes, []
+        if self.coverage_sentence():
+            points.append(self.coverage_sentence())
         ev = c.events.sort_values(["importance", "date"], ascending=[False, True], kind="stable")
         milestones = int((ev["importance"] == 3).sum())
-        if ev.empty:
+        if ev.empty and c.coverage.state == "none":
+            points.append(f"No events are recorded for {self.period.title()}: the period is not covered by the data.")
+        elif ev.empty:
             points.append(f"No recorded events in {self.period.title()} (previous period: {len(c.previous_events)}).")
         else:
-            top = "; ".join(f"{esc(r['title'])} ({r['date']:%d %b})" for _, r in ev.head(3).iterrows())
+            top = "; ".join(f"{esc(r['title'])} ({r['date']:%d %b}){media_note(r['source_url'], r['source_type'])}"
+                            for _, r in ev.head(3).iterrows())
             points.append(f"{len(ev)} recorded events ({milestones} milestones; previous period: {len(c.previous_events)}). "
                           f"Most important: {top}.")
         moved = c.moves[c.moves["direction"] != "new"]
@@ -179,16 +218,24 @@ class Briefing:
             big = moved.iloc[0]
             points.append(f"{len(moved)} stated position{'s' if len(moved) != 1 else ''} moved; the largest: "
                           f"{esc(self.name_of_actor(big['actor_id']))} on {esc(self.name_of_issue(big['issue_id']))}, "
-                          f"{big['before']:g} to {big['after']:g} ({big['change']:+g} points).")
+                          f"{big['before']:g} to {big['after']:g} ({big['change']:+g} points)"
+                          f"{media_note(big['source_url'], big['source_type'])}.")
         if not self.gaps.empty:
             widest = "; ".join(f"{esc(self.name_of_issue(g['issue_id']))} {g['gap']:g} points "
                                f"({esc(self.name_of_actor(g['low_actor']))} {g['low']:g} vs "
                                f"{esc(self.name_of_actor(g['high_actor']))} {g['high']:g})"
                                for _, g in self.gaps.head(3).iterrows())
-            points.append(f"Widest gaps at {self.period.end:%d %B %Y}: {widest}.")
+            points.append(f"Widest gaps at {self.as_of:%d %B %Y}: {widest}.")
+        if not c.coverage.judged:
+            points.append(f"Overall trend {changes.NOT_COVERED}: the data ends on {c.coverage.covered_until:%d %B %Y}, "
+                          "so no verdict is given for days it does not cover (a gap in collection is not a quiet period).")
+            return points
         shifted = c.gaps[c.gaps["trend"] != "unchanged"]
         trend_text = ", ".join(f"{esc(self.name_of_issue(r['issue_id']))} {r['trend']}" for _, r in shifted.iterrows())
-        points.append(f"Overall trend {c.overall}" + (f": {trend_text}." if trend_text else "; no gap moved by 5 points or more."))
+        judged = (f" (judged up to {c.coverage.covered_until:%d %B %Y}, the end of coverage)"
+                  if c.coverage.state == "partial" else "")
+        points.append(f"Overall trend {c.overall}{judged}"
+                      + (f": {trend_text}." if trend_text else f"; no gap moved by {changes.THRESHOLD:g} points or more."))
         return points
 
     def key_points_html(self) -> str:
@@ -224,12 +271,17 @@ class Briefing:
             gaps["delta"] = gaps["change"].map(lambda v: "–" if v is None or pd.isna(v) else f"{v:+g}")
             gaps["verdict"] = gaps["trend"].map(trend_badge)
             out.append("<h3>Gaps between the farthest actors</h3>")
+            judged_at = c.period.end if c.coverage.state == "full" else c.coverage.covered_until
             out.append(table(gaps, {"issue": "Issue", "before": f"Gap at {c.previous.end:%d %b %Y}",
-                                    "after": f"Gap at {c.period.end:%d %b %Y}", "delta": "Change", "verdict": "Trend"}))
+                                    "after": f"Gap at {judged_at:%d %b %Y}", "delta": "Change", "verdict": "Trend"}))
         out.append(f"<p id='trend-rule' class='parley-note'>Trend rule: an issue has <i>deteriorated</i> when the gap between "
                    f"the two farthest actors widened by at least {changes.THRESHOLD:g} points on its 0-100 scale since the end "
                    f"of the previous period, <i>improved</i> when it narrowed by at least {changes.THRESHOLD:g}, otherwise "
-                   f"<i>unchanged</i>; overall uses the mean change across issues with half that threshold.</p>")
+                   f"<i>unchanged</i>; overall uses the mean change across issues with half that threshold. Days after "
+                   f"the data's coverage (conflict.toml <code>covered_until</code>) are <i>{changes.NOT_COVERED}</i>, "
+                   f"never <i>unchanged</i>: a period that starts after it gets no verdict; a partly covered one is "
+                   f"judged at the end of coverage when at least {changes.MIN_COVERED_SHARE:.0%} of its days are "
+                   f"covered, otherwise it is <i>{changes.NOT_COVERED}</i>.</p>")
         return "\n".join(out)
 
     def events_html(self) -> str:
@@ -247,21 +299,31 @@ class Briefing:
                                                 "imp": "Importance", "src": "Source"})
 
     def sources(self) -> pd.DataFrame:
-        """Every source the briefing uses: its events, the positions it shows, the actors' capability."""
-        ev = self.changes.events[["source", "source_url"]].assign(used_for="event")
-        pos = self.current[["source", "source_url"]].assign(used_for="position")
-        moves = self.changes.moves[["source", "source_url"]].assign(used_for="position")
-        act = self.actors_table[["source"]].assign(source_url=None, used_for="actor")
+        """Every source the briefing uses (events, positions shown, actors' capability), with its grade."""
+        columns = ["source", "source_url", "source_type"]
+        ev = self.changes.events[columns].assign(used_for="event")
+        pos = self.current[columns].assign(used_for="position")
+        moves = self.changes.moves[columns].assign(used_for="position")
+        act = self.actors_table[columns].assign(used_for="actor")
         allrows = pd.concat([ev, pos, moves, act], ignore_index=True)
-        grouped = allrows.groupby(["source", allrows["source_url"].fillna("")], sort=True)["used_for"].agg(
+        allrows["grade"] = allrows["source_type"].map(grading.grade_of)
+        grouped = allrows.groupby(["source", allrows["source_url"].fillna(""), "grade"], sort=True)["used_for"].agg(
             lambda s: ", ".join(sorted(set(s)))).reset_index()
         return grouped.rename(columns={"used_for": "used for"})
 
     def sources_html(self) -> str:
+        """The sources, each with its grade, and the shares by grade (docs/sourcing.md defines the grades)."""
         src = self.sources()
-        items = "".join(f"<li>{link(r['source_url'] or None, r['source'])} <span class='parley-note'>({esc(r['used for'])})</span></li>"
+        counts = grading.grade_counts(src["grade"])
+        shares = ", ".join(f"{grade_badge(g)} {n} ({n / len(src):.0%})" for g, n in counts.items() if n) if len(src) else ""
+        items = "".join(f"<li>{grade_badge(r['grade'])} {link(r['source_url'] or None, r['source'])} "
+                        f"<span class='parley-note'>({esc(r['used for'])}){media_note(r['source_url'], r['grade'])}</span></li>"
                         for _, r in src.iterrows())
-        return f"<h2>Sources</h2><p>{len(src)} sources used in this briefing.</p><ol class='parley-sources'>{items}</ol>"
+        return (f"<h2>Sources</h2><p>{len(src)} sources used in this briefing. By grade: {shares}.</p>"
+                f"<p class='parley-note'>Grades: official text, wire agency, outlet of record (major), specialist "
+                f"research or data, regional outlet, party media (state media of a party: used only for its own "
+                f"party's statements), other; ungraded = the row has no <code>source_type</code>.</p>"
+                f"<ol class='parley-sources'>{items}</ol>")
 
     def positions_table_html(self) -> str:
         cur = self.current.copy()

@@ -25,6 +25,12 @@ def _summary(conflict) -> str:
         f"  sources    {len(sources):>5}  distinct; {int(events['source_url'].notna().sum())} events and "
         f"{int(positions['source_url'].notna().sum())} positions link to them",
     ]
+    ungraded = sum(int(frame["source_type"].isna().sum()) for frame in (conflict.actors, events, positions))
+    if ungraded:
+        lines.append(f"  sources    {ungraded:>5}  rows ungraded (no source_type): see docs/sourcing.md")
+    covered = conflict.covered_until
+    declared = "conflict.toml" if conflict.meta.covered_until else "latest dated row; set covered_until in conflict.toml"
+    lines.append(f"  covered    until {covered:%Y-%m-%d} ({declared})" if covered else "  covered    nothing dated")
     return "\n".join(lines)
 
 
@@ -34,9 +40,20 @@ def cmd_validate(args) -> int:
     return 0
 
 
+def cmd_sources(args) -> int:
+    from . import sources
+    if args.format not in ("table", "json"):
+        raise UsageError(f"--format {args.format!r} is not one of: table, json")
+    result = sources.run(args.data_dir)
+    sys.stdout.write(sources.as_json(result) if args.format == "json" else sources.format_table(result))
+    return 1 if result.problems else 0
+
+
 def cmd_schema_docs(args) -> int:
-    from .schema import markdown_docs
-    if args.out:
+    from .schema import markdown_docs, source_grades_markdown
+    if args.grades:
+        print(source_grades_markdown())
+    elif args.out:
         Path(args.out).write_text(markdown_docs(), encoding="utf-8")
         print(args.out)
     else:
@@ -89,7 +106,7 @@ def cmd_schedule(args) -> int:
     if args.cadence not in CADENCES:
         raise UsageError(f"cadence {args.cadence!r} is not one of: {', '.join(CADENCES)}")
     outcome = schedule.run(args.data_dir, args.cadence, since=args.since, until=args.until, out=args.out,
-                           jobs=args.jobs, progress=not args.quiet)
+                           jobs=args.jobs, progress=not args.quiet, include_uncovered=args.include_uncovered)
     print(schedule.summary(outcome))
     print(shown(Path(args.out) / "index.html"))
     return 1 if outcome.failed else 0
@@ -119,10 +136,19 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", default="reports")
     p.add_argument("--jobs", type=int, default=None, help="parallel renders (default: number of cores)")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
+    p.add_argument("--include-uncovered", action="store_true",
+                   help="also render periods that start after covered_until (default: skipped)")
     p.set_defaults(run=cmd_schedule)
+
+    p = sub.add_parser("sources", help="source grades (counts and shares) and sourcing problems as "
+                                       "file:line: column: message; exit 1 when any problem is found")
+    p.add_argument("data_dir", help="a conflict folder, or data/reference")
+    p.add_argument("--format", default="table", help="table (default) or json")
+    p.set_defaults(run=cmd_sources)
 
     p = sub.add_parser("schema-docs", help="print (or write) the data-format reference generated from the schemas")
     p.add_argument("--out")
+    p.add_argument("--grades", action="store_true", help="print only the source-grade table (docs/sourcing.md)")
     p.set_defaults(run=cmd_schema_docs)
 
     def cmd_import(args) -> int:  # imports polars and pandera only when this command runs

@@ -9,6 +9,7 @@ as one :class:`~parley.errors.DataError`; nothing typed comes out of a folder th
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import re
 from dataclasses import dataclass, field
@@ -37,6 +38,14 @@ class Conflict:
     positions: pd.DataFrame
     files: tuple[Path, ...] = field(default=())
     influence: pd.DataFrame = field(default_factory=lambda: empty_influence())
+
+    @property
+    def covered_until(self) -> dt.date | None:
+        """conflict.toml's covered_until, else the latest event (or event end) or position date."""
+        if self.meta.covered_until is not None:
+            return self.meta.covered_until
+        days = pd.concat([self.events["date"], self.events["end_date"], self.positions["date"]]).dropna()
+        return days.max().date() if len(days) else None
 
     @property
     def colors(self) -> dict[str, str]:
@@ -74,6 +83,31 @@ def _safe_path(folder: Path, name: str, label: str, problems: list[Problem]) -> 
     return path
 
 
+class CsvError(ValueError):
+    """Malformed CSV at a line of the file."""
+
+    def __init__(self, line: int, message: str):
+        super().__init__(message)
+        self.line = line
+
+
+def csv_records(text: str) -> list[tuple[int, list[str]]]:
+    """Non-blank records of a CSV text, each with the file line it starts on (quoted newlines counted)."""
+    text = text.replace("\r\n", "\n")  # spreadsheet exports: CRLF counts as one line end, like LF
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    records: list[tuple[int, list[str]]] = []
+    previous_end = 0
+    try:
+        for fields in reader:
+            start = previous_end + 1
+            previous_end = reader.line_num
+            if fields and any(f.strip() for f in fields):
+                records.append((start, fields))
+    except csv.Error as err:
+        raise CsvError(previous_end + 1, str(err)) from None
+    return records
+
+
 def _guess_delimiter(header_line: str) -> str | None:
     for delimiter, name in ((";", "semicolons"), ("\t", "tabs"), ("|", "pipes")):
         if header_line.count(delimiter) >= 2 and "," not in header_line:
@@ -98,18 +132,10 @@ def read_text_table(path: Path, label: str, table: pa.DataFrameSchema, problems:
         problems.append(Problem(label, line, "-", "contains a NUL byte; this is not a text CSV file"))
         return None
 
-    text = text.replace("\r\n", "\n")  # spreadsheet exports: CRLF counts as one line end, like LF
-    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
-    records: list[tuple[int, list[str]]] = []
-    previous_end = 0
     try:
-        for fields in reader:
-            start = previous_end + 1
-            previous_end = reader.line_num
-            if fields and any(f.strip() for f in fields):
-                records.append((start, fields))
-    except csv.Error as err:
-        problems.append(Problem(label, previous_end + 1, "-", f"is not valid CSV ({err})"))
+        records = csv_records(text)
+    except CsvError as err:
+        problems.append(Problem(label, err.line, "-", f"is not valid CSV ({err})"))
         return None
     if not records:
         problems.append(Problem(label, 1, "-", "has no header row"))
@@ -252,10 +278,27 @@ def _cross_check(label_of: dict[str, str], tables: dict[str, pd.DataFrame], meta
                 problems.append(Problem(label, line, "issue_id",
                                         f"second influence row of {key[0]} on {key[1]} (first on line {first[key]})"))
             first.setdefault(key, line)
+    if meta is not None and meta.covered_until is not None:
+        _check_coverage(tables, label_of, meta.covered_until, problems)
     if meta is not None:
         lines = meta_lines or {}
         known(meta.default_actors, actors, meta_label, lines.get("default_actors", 1), "default_actors", "actor")
         known(meta.default_issues, issues, meta_label, lines.get("default_issues", 1), "default_issues", "issue")
+
+
+def _check_coverage(tables: dict[str, pd.DataFrame], label_of: dict[str, str], covered_until: dt.date,
+                    problems: list[Problem]) -> None:
+    """Rows dated after covered_until claim knowledge the folder says it does not keep: errors."""
+    limit = covered_until.isoformat()
+    for file, columns in (("events.csv", ("date", "end_date")), ("positions.csv", ("date",))):
+        if file not in tables:
+            continue
+        for line, row in tables[file].iterrows():
+            for column in columns:
+                value = row[column]
+                if schema.is_iso_date(value) and value > limit:
+                    problems.append(Problem(label_of[file], line, column, f"{value} is after covered_until {limit} "
+                                            "(conflict.toml): move covered_until or leave the row out"))
 
 
 def _typed(tables: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:

@@ -22,6 +22,7 @@ class ConflictMeta:
     start: dt.date
     default_actors: tuple[str, ...] = ()
     default_issues: tuple[str, ...] = ()
+    covered_until: dt.date | None = None  # as declared; coverage_end() supplies the default
 
 
 def relative_label(path: Path, root: Path) -> str:
@@ -72,11 +73,11 @@ def read_meta(path: Path, label: str, problems: list[Problem]) -> ConflictMeta |
     for key in ("name", "summary"):
         if key in data and not (isinstance(data[key], str) and data[key].strip()):
             problems.append(Problem(label, _toml_line(text, key), key, "must be non-empty text"))
-    start = data.get("start")
-    if isinstance(start, str) and schema.is_iso_date(start):
-        start = dt.date.fromisoformat(start)
-    if "start" in data and not (isinstance(start, dt.date) and not isinstance(start, dt.datetime)):
-        problems.append(Problem(label, _toml_line(text, "start"), "start", "must be a real date written YYYY-MM-DD"))
+    start = _toml_date(data, "start", text, label, problems)
+    covered_until = _toml_date(data, "covered_until", text, label, problems)
+    if isinstance(start, dt.date) and isinstance(covered_until, dt.date) and covered_until < start:
+        problems.append(Problem(label, _toml_line(text, "covered_until"), "covered_until",
+                                f"{covered_until} is before start {start}"))
     lists = {}
     for key in ("default_actors", "default_issues"):
         value = data.get(key, [])
@@ -87,7 +88,21 @@ def read_meta(path: Path, label: str, problems: list[Problem]) -> ConflictMeta |
     if len(problems) > before:
         return None
     return ConflictMeta(id=conflict_id, name=data["name"].strip(), summary=data["summary"].strip(), start=start,
-                        default_actors=lists["default_actors"], default_issues=lists["default_issues"])
+                        default_actors=lists["default_actors"], default_issues=lists["default_issues"],
+                        covered_until=covered_until)
+
+
+def _toml_date(data: dict, key: str, text: str, label: str, problems: list[Problem]) -> dt.date | None:
+    """A date key, written as a TOML date or as a "YYYY-MM-DD" string; None when absent or bad (problem added)."""
+    if key not in data:
+        return None
+    value = data[key]
+    if isinstance(value, str) and schema.is_iso_date(value):
+        value = dt.date.fromisoformat(value)
+    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+        return value
+    problems.append(Problem(label, _toml_line(text, key), key, "must be a real date written YYYY-MM-DD"))
+    return None
 
 
 
@@ -135,13 +150,28 @@ def briefing_inputs(folder: str | Path) -> list[Path]:
     return conflict_files(folder) + extra + ([outcomes] if outcomes else [])
 
 
-def latest_event_day(folder: str | Path) -> dt.date | None:
-    """The newest well-formed event date, read with the csv module (full validation happens later)."""
-    path = Path(folder) / "events.csv"
+def _dates_in(path: Path, columns: tuple[str, ...]) -> list[dt.date]:
     try:
         text = path.read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError):
-        return None
-    days = [row.get("date", "") for row in csv.DictReader(io.StringIO(text, newline=""))]
-    valid = [dt.date.fromisoformat(d) for d in days if schema.is_iso_date((d or "").strip())]
-    return max(valid) if valid else None
+        return []
+    values = [(row.get(c) or "").strip() for row in csv.DictReader(io.StringIO(text, newline="")) for c in columns]
+    return [dt.date.fromisoformat(v) for v in values if schema.is_iso_date(v)]
+
+
+def latest_event_day(folder: str | Path) -> dt.date | None:
+    """The newest well-formed event date, read with the csv module (full validation happens later)."""
+    days = _dates_in(Path(folder) / "events.csv", ("date",))
+    return max(days) if days else None
+
+
+def latest_data_day(folder: str | Path) -> dt.date | None:
+    """The newest well-formed event (or event end) or position date: the default of covered_until."""
+    folder = Path(folder)
+    days = _dates_in(folder / "events.csv", ("date", "end_date")) + _dates_in(folder / "positions.csv", ("date",))
+    return max(days) if days else None
+
+
+def coverage_end(folder: str | Path, meta: ConflictMeta) -> dt.date | None:
+    """Up to which day the data is kept current: conflict.toml's covered_until, else the latest dated row."""
+    return meta.covered_until or latest_data_day(folder)

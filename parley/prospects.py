@@ -34,11 +34,11 @@ OUTCOMES_SOURCE = ("parley reference table war_outcomes.csv (UCDP Conflict Termi
 # --- numbers ----------------------------------------------------------------------------------
 
 def inputs(briefing) -> pd.DataFrame:
-    return bargaining.inputs_at(briefing.conflict, briefing.period.end, briefing.actors, briefing.issues)
+    return bargaining.inputs_at(briefing.conflict, briefing.as_of, briefing.actors, briefing.issues)
 
 
 def forecast(briefing) -> dict:
-    return bargaining.forecast(briefing.conflict, briefing.period.end, briefing.actors, briefing.issues)
+    return bargaining.forecast(briefing.conflict, briefing.as_of, briefing.actors, briefing.issues)
 
 
 def forecast_by_issue(briefing, result: dict | None = None) -> dict[str, float]:
@@ -157,7 +157,7 @@ def sensitivity_chart(briefing, actor_id: str | None = None, what: str = "capabi
     fig.update_xaxes(title={"text": f"{name}'s {what} as a multiple of its coded value"}, range=[-0.05, max(factors) + 0.05])
     fig.update_yaxes(title={"text": "forecast position (0-100)"}, range=[-5, 105], tickvals=[0, 25, 50, 75, 100])
     charts._layout(fig, f"How the forecast depends on {briefing.name_of_actor(actor_id) if actor_id else 'one actor'}'s {what} "
-                        f"(0 to {max(factors):g}x its value), positions of {briefing.period.end:%d %B %Y}",
+                        f"(0 to {max(factors):g}x its value), positions of {briefing.as_of:%d %B %Y}",
                    briefing.source_line, 480)
     return fig
 

@@ -69,7 +69,7 @@ def _package_digest() -> str:
     digest = hashlib.sha256()
     package = Path(__file__).resolve().parent
     for path in sorted(package.rglob("*")):
-        if path.suffix in {".py", ".js", ".j2", ".css"} and "__pycache__" not in path.parts:
+        if path.suffix in {".py", ".js", ".j2", ".css", ".csv"} and "__pycache__" not in path.parts:
             digest.update(path.relative_to(package).as_posix().encode())
             digest.update(path.read_bytes())
     return digest.hexdigest()
@@ -318,8 +318,8 @@ def render(data_dir: str | Path, period: Period, out: str | Path = "reports", fo
                     to_pdf(staged_html, pdf)
                 manifest = {"conflict": meta.id, "conflict_name": meta.name, "period": period.label,
                             "kind": period.kind, "start": f"{period.start:%Y-%m-%d}", "end": f"{period.end:%Y-%m-%d}",
-                            "title": title, "trend": _trend_from(page), "inputs": digest, "parley": __version__,
-                            "formats": list(formats)}
+                            "title": title, "inputs": digest, "parley": __version__, "formats": list(formats),
+                            **_verdict_from(page)}
                 write_atomic(folder / "briefing.ipynb", executed.read_bytes())
                 if pdf is not None:
                     write_atomic(folder / "briefing.pdf", pdf.read_bytes())
@@ -333,7 +333,15 @@ def render(data_dir: str | Path, period: Period, out: str | Path = "reports", fo
                   folder / "briefing.pdf" if pdf is not None else None, manifest)
 
 
-def _trend_from(page: str) -> str:
-    """The overall trend the notebook computed, read from the page (no second computation)."""
-    match = re.search(r'data-overall-trend="(\w+)"', page)
-    return match.group(1) if match else "unknown"
+def _verdict_from(page: str) -> dict:
+    """Trend and coverage as the notebook computed them, read from the page (no second computation).
+
+    coverage is full, partial or none (days after conflict.toml's covered_until); the index marks the last two.
+    """
+    found = {"trend": "unknown", "coverage": "unknown", "covered_until": ""}
+    for key, attribute in (("trend", "data-overall-trend"), ("coverage", "data-coverage"),
+                           ("covered_until", "data-covered-until")):
+        match = re.search(rf'{attribute}="([^"<>]*)"', page)
+        if match:
+            found[key] = html.unescape(match.group(1))
+    return found

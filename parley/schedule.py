@@ -18,12 +18,13 @@ from pathlib import Path
 
 from . import periods as P
 from .errors import ParleyError
-from .meta import ConflictMeta, read_conflict_meta
+from .meta import ConflictMeta, coverage_end, read_conflict_meta
 from .style import TREND_COLORS
 from .render import (MANIFEST, NOTEBOOK, inputs_digest, locked, read_manifest, render, report_folder, start_kernel,
                      write_atomic)
 
 LOCK = ".parley-schedule.lock"
+COVERAGE_NOTES = {"partial": "partly covered (data to {until})", "none": "not covered (data to {until})"}
 DEFAULT_SPAN = 12  # periods rendered when --since is not given
 
 
@@ -32,6 +33,8 @@ class Outcome:
     rendered: list[str] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)
     failed: dict[str, str] = field(default_factory=dict)
+    uncovered: list[str] = field(default_factory=list)  # periods starting after covered_until, not rendered
+    covered_until: dt.date | None = None
 
 
 def periods_to_consider(cadence: str, since: str | None, until: str | None, today: dt.date) -> list[P.Period]:
@@ -45,6 +48,13 @@ def periods_to_consider(cadence: str, since: str | None, until: str | None, toda
     if first.start > last.end:
         raise ParleyError(f"--since {since} is after --until {until or last.label}")
     return P.between(cadence, first, last)
+
+
+def split_by_coverage(periods: list[P.Period], covered_until: dt.date | None) -> tuple[list[P.Period], list[P.Period]]:
+    """(periods with covered days, periods that start after covered_until): the latter would only say 'not covered'."""
+    if covered_until is None:
+        return periods, []
+    return ([p for p in periods if p.start <= covered_until], [p for p in periods if p.start > covered_until])
 
 
 def is_current(folder: Path, digest: str) -> bool:
@@ -63,12 +73,16 @@ def plan(data_dir: Path, meta: ConflictMeta, periods: list[P.Period], out: Path)
 
 def run(data_dir: str | Path, cadence: str, since: str | None = None, until: str | None = None,
         out: str | Path = "reports", jobs: int | None = None, today: dt.date | None = None,
-        progress: bool = True) -> Outcome:
+        progress: bool = True, include_uncovered: bool = False) -> Outcome:
+    """Render what is missing or stale; periods wholly after covered_until are skipped unless include_uncovered."""
     data_dir, out = Path(data_dir).resolve(), Path(out).resolve()
     meta = read_conflict_meta(data_dir)
     periods = periods_to_consider(cadence, since, until, today or dt.date.today())
+    outcome = Outcome(covered_until=coverage_end(data_dir, meta))
+    if not include_uncovered:
+        periods, uncovered = split_by_coverage(periods, outcome.covered_until)
+        outcome.uncovered = [p.label for p in uncovered]
     out.mkdir(parents=True, exist_ok=True)
-    outcome = Outcome()
     with locked(out / LOCK):
         todo, fresh = plan(data_dir, meta, periods, out)
         outcome.skipped = [p.label for p in fresh]
@@ -127,13 +141,15 @@ def index_html(out: Path) -> str:
             href = html.escape((folder / "briefing.html").relative_to(out).as_posix(), quote=True)
             trend = m.get("trend", "unknown")
             color = TREND_COLORS.get(trend, "#555")
+            coverage = COVERAGE_NOTES.get(m.get("coverage"), "").format(until=m.get("covered_until", ""))
             stamp = dt.datetime.fromtimestamp((folder / "briefing.html").stat().st_mtime, dt.timezone.utc)
             pdf = folder / "briefing.pdf"
             pdf_link = (f' · <a href="{html.escape(pdf.relative_to(out).as_posix(), quote=True)}">PDF</a>'
                         if pdf.is_file() else "")
             items.append(f'<tr><td><a href="{href}">{html.escape(m.get("title", folder.name))}</a>{pdf_link}</td>'
                          f'<td>{html.escape(m.get("start", ""))} to {html.escape(m.get("end", ""))}</td>'
-                         f'<td style="color:{color}"><b>{html.escape(trend)}</b></td>'
+                         f'<td style="color:{color}"><b>{html.escape(trend)}</b>'
+                         + (f'<br><span class="coverage">{html.escape(coverage)}</span>' if coverage else "") + '</td>'
                          f'<td>{stamp:%Y-%m-%d %H:%M} UTC</td></tr>')
         sections.append(f"<h2>{html.escape(name)}</h2><table><thead><tr><th>Briefing</th><th>Period</th><th>Trend</th>"
                         f"<th>Rendered</th></tr></thead><tbody>{''.join(items)}</tbody></table>")
@@ -142,7 +158,7 @@ def index_html(out: Path) -> str:
             "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'\">"
             "<style>body{font:15px/1.5 Helvetica,Arial,sans-serif;max-width:980px;margin:24px auto;padding:0 24px;color:#1d232b}"
             "table{border-collapse:collapse;width:100%}th,td{text-align:left;padding:5px 8px;border-bottom:1px solid #d9dde3}"
-            "th{border-bottom:2px solid #1d232b}a{color:#1f5fbf}</style></head>"
+            "th{border-bottom:2px solid #1d232b}a{color:#1f5fbf}.coverage{color:#8a6d00;font-size:13px}</style></head>"
             f"<body><h1>parley briefings</h1>{body}</body></html>\n")
 
 
@@ -156,8 +172,12 @@ def summary(outcome: Outcome) -> str:
     lines = [f"rendered {len(outcome.rendered)}, up to date {len(outcome.skipped)}, failed {len(outcome.failed)}"]
     lines += [f"  rendered {label}" for label in outcome.rendered]
     lines += [f"  FAILED {label}: {message}" for label, message in sorted(outcome.failed.items())]
+    if outcome.uncovered:
+        lines.append(f"  not covered (after covered_until {outcome.covered_until}), skipped: {', '.join(outcome.uncovered)}"
+                     " (--include-uncovered renders them)")
     return "\n".join(lines)
 
 
 def as_json(outcome: Outcome) -> str:
-    return json.dumps({"rendered": outcome.rendered, "skipped": outcome.skipped, "failed": outcome.failed}, indent=2)
+    return json.dumps({"rendered": outcome.rendered, "skipped": outcome.skipped, "failed": outcome.failed,
+                       "uncovered": outcome.uncovered}, indent=2)

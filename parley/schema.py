@@ -52,7 +52,28 @@ YES_NO = ("yes", "no")
 TRUE_FALSE = ("true", "false")
 # How far a source can be trusted, by kind (docs/sourcing.md). Optional on every sourced table:
 # a folder without the column still validates and counts as ungraded.
-SOURCE_TYPES = ("official", "wire", "major", "specialist", "regional", "party_media", "other")
+# Each grade: (what it is, examples). The order is the order of trust; docs/sourcing.md and
+# docs/data-format.md show this table (generated, tested), so the docs cannot drift from the code.
+SOURCE_TYPE_DEFINITIONS = {
+    "official": ("The text of a government, institution, court or agreement, from its own site or an official collection.",
+                 "kremlin.ru transcripts, whitehouse.gov statements, EUR-Lex regulations, Council conclusions, "
+                 "UN Security Council resolutions, FRUS documents"),
+    "wire": ("A news agency's own story, or a copy that names the wire.",
+             "Reuters, Associated Press, Agence France-Presse"),
+    "major": ("An outlet of record with its own reporting and corrections policy.",
+              "BBC, New York Times, Washington Post, Guardian, Financial Times, Economist, Le Monde, Al Jazeera, "
+              "CNN, NPR, Deutsche Welle, Kyiv Independent, Meduza"),
+    "specialist": ("Research institute, data set, peer-reviewed work or think tank.",
+                   "UCDP, SIPRI, ISW, Chatham House, Journal of Peace Research"),
+    "regional": ("A smaller national or regional outlet with its own reporting.",
+                 "Ukrainska Pravda, Africanews, The Moscow Times"),
+    "party_media": ("State media of a party to the conflict: usable only for that party's own statements.",
+                    "TASS, RIA Novosti, RT, Sputnik (Russia); Ukrinform (Ukraine); Tabnak (Iran)"),
+    "other": ("Anything else: blogs, aggregators, unknown sites. Avoid; `parley sources` reports every such row.",
+              "a reprint without the wire's name, a personal blog"),
+}
+SOURCE_TYPES = tuple(SOURCE_TYPE_DEFINITIONS)
+UNGRADED = "ungraded"  # how `parley sources` and the briefing count a row without source_type
 
 # Largest curated CSV accepted; bigger event tables belong in Parquet (importers).
 MAX_CSV_BYTES = 50 * 1024 * 1024
@@ -289,6 +310,9 @@ CONFLICT_META = {
     "start": (True, "date", "Start of the conflict, YYYY-MM-DD."),
     "default_actors": (False, "list of actor ids", "Actors shown when a notebook's `actors` parameter is empty; default all."),
     "default_issues": (False, "list of issue ids", "Issues shown when a notebook's `issues` parameter is empty; default all."),
+    "covered_until": (False, "date", "Date up to which the data is kept current, YYYY-MM-DD; events or positions dated "
+                                     "after it are errors, and briefing days after it are `not covered` (no trend "
+                                     "verdict). Default: the latest event (or event end) or position date."),
 }
 
 # Cross-table rules enforced by parley.load (listed in the generated documentation).
@@ -296,6 +320,7 @@ CROSS_TABLE_RULES = (
     "`events.actors` and `positions.actor_id` name actors of actors.csv.",
     "`events.issues` and `positions.issue_id` name issues of issues.csv.",
     "`events.end_date` is not before `events.date`.",
+    "`events.date`, `events.end_date` and `positions.date` are not after `covered_until` (conflict.toml).",
     "One position row per (actor_id, issue_id, date).",
     "`influence.actor_id` and `influence.issue_id` name an actor of actors.csv and an issue of issues.csv; "
     "one influence row per (actor_id, issue_id).",
@@ -324,6 +349,13 @@ def type_name(column: pa.Column) -> str:
     return {"float64": "number", "int64": "integer"}.get(str(column.dtype), "text")
 
 
+def source_grades_markdown() -> str:
+    """The grade table shown in docs/data-format.md and docs/sourcing.md (tests keep both equal to this)."""
+    rows = ["| grade | what it is | examples |", "|---|---|---|"]
+    rows += [f"| `{grade}` | {meaning} | {examples} |" for grade, (meaning, examples) in SOURCE_TYPE_DEFINITIONS.items()]
+    return "\n".join(rows)
+
+
 def markdown_docs() -> str:
     """The data-format reference, generated from the schemas above (docs/data-format.md)."""
     out = [
@@ -346,6 +378,8 @@ def markdown_docs() -> str:
         out += ["", f"## {spec.file}", "", spec.purpose, "", "| column | required | type | meaning |", "|---|---|---|---|"]
         for name, column in spec.schema.columns.items():
             out.append(f"| `{name}` | {'yes' if is_required(column) else 'no'} | {type_name(column)} | {column.description} |")
+    out += ["", "## Source grades (`source_type`)", "", "Policy and audit rules: [sourcing.md](sourcing.md).", "",
+            source_grades_markdown()]
     out += ["", "## Rules across tables", ""] + [f"- {rule}" for rule in CROSS_TABLE_RULES]
     out += ["", "Every problem is reported as `file:line: column: message`, line numbers as in the file (header = line 1).", ""]
     return "\n".join(out)

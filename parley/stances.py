@@ -10,8 +10,10 @@ import datetime as dt
 
 import pandas as pd
 
-STANCE_COLUMNS = ["actor_id", "issue_id", "since", "position", "salience", "statement", "source", "source_url"]
-MOVE_COLUMNS = ["actor_id", "issue_id", "before", "after", "change", "direction", "since", "statement", "source", "source_url"]
+STANCE_COLUMNS = ["actor_id", "issue_id", "since", "position", "salience", "statement", "source", "source_url",
+                  "source_type"]
+MOVE_COLUMNS = ["actor_id", "issue_id", "before", "after", "change", "direction", "since", "statement", "source",
+                "source_url", "source_type"]
 GAP_COLUMNS = ["issue_id", "gap", "low_actor", "low", "high_actor", "high", "actors"]
 
 
@@ -33,7 +35,7 @@ def positions_at(positions: pd.DataFrame, day) -> pd.DataFrame:
     """The row in force for each (actor, issue) on `day`; pairs with no row yet are absent."""
     known = positions[positions["date"] <= timestamp(day)]
     latest = known.sort_values("date", kind="stable").groupby(["actor_id", "issue_id"], sort=True).tail(1)
-    return (latest.rename(columns={"date": "since"})[STANCE_COLUMNS]
+    return (latest.rename(columns={"date": "since"}).reindex(columns=STANCE_COLUMNS)  # source_type may be absent
             .sort_values(["issue_id", "actor_id"], kind="stable").reset_index(drop=True))
 
 
@@ -52,9 +54,9 @@ def moves(positions: pd.DataFrame, start, end) -> pd.DataFrame:
         change = None if was is None else float(now["position"] - was)
         direction = "new" if was is None else ("up" if change > 0 else "down")
         rows.append([*key, was, float(now["position"]), change, direction, now["since"],
-                     now["statement"], now["source"], now["source_url"]])
+                     now["statement"], now["source"], now["source_url"], now["source_type"]])
     frame = pd.DataFrame(rows, columns=MOVE_COLUMNS)
-    order = frame["change"].abs().fillna(0)
+    order = frame["change"].astype("float64").abs().fillna(0)  # all-None (every move new) is object dtype
     return frame.assign(_order=order).sort_values(["_order", "issue_id", "actor_id"], ascending=[False, True, True],
                                                  kind="stable").drop(columns="_order").reset_index(drop=True)
 

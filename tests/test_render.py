@@ -156,3 +156,27 @@ def run_cli_script(script, *args):
     import subprocess
     import sys
     return subprocess.run([sys.executable, str(ROOT / script), *args], cwd=ROOT, capture_output=True, text=True, timeout=600)
+
+
+def test_render_past_the_data_says_not_covered_never_unchanged(tmp_path):
+    """`render --period 2026-06` on a copy of the bundled data: a gap in collection is not a quiet month."""
+    import re as _re
+
+    from parley.meta import latest_data_day
+    data = tmp_path / "russia-ukraine"
+    shutil.copytree(ROOT / "data" / "russia-ukraine", data)
+    toml = data / "conflict.toml"
+    kept = [line for line in toml.read_text(encoding="utf-8").splitlines() if not line.startswith("covered_until")]
+    last = latest_data_day(data)
+    toml.write_text("\n".join(kept + [f"covered_until = {last}"]) + "\n", encoding="utf-8")
+    assert last < parse_period("2026-06").start
+    out = tmp_path / "reports"
+    done = run_cli("render", str(data), "--period", "2026-06", "--out", str(out))
+    assert done.returncode == 0, done.stderr
+    page = (out / "russia-ukraine" / "2026-06" / "briefing.html").read_text(encoding="utf-8")
+    assert 'data-overall-trend="not covered"' in page and "Overall trend not covered" in page
+    assert not _re.search(r"Overall trend:? (<[^>]+>)*unchanged", page)
+    assert f"Not covered: the data is kept current only up to {last:%d %B %Y}" in page
+    manifest = json.loads((out / "russia-ukraine" / "2026-06" / "manifest.json").read_text())
+    assert (manifest["trend"], manifest["coverage"], manifest["covered_until"]) == ("not covered", "none", str(last))
+    assert f"not covered (data to {last})" in (out / "index.html").read_text()

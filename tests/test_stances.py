@@ -67,3 +67,18 @@ def test_events_in_counts_ranged_events_in_every_period_they_touch():
     talks = conflict.events[conflict.events["end_date"].notna()].iloc[0]
     inside = changes.events_in(conflict.events, parse_period(f"{talks['end_date']:%Y-%m}"))
     assert talks["event_id"] in set(inside["event_id"])
+
+
+def test_partly_covered_period_is_judged_at_the_end_of_coverage():
+    empty = pd.DataFrame({"date": pd.to_datetime([]), "end_date": pd.to_datetime([])})
+    result = changes.compare(empty, POS, parse_period("2025-03"), covered_until=pd.Timestamp("2025-03-17").date())
+    land = result.gaps.set_index("issue_id").loc["land"]
+    assert (land["gap_after"], land["change"], land["trend"]) == (80, -20, "improved")  # b's row of 20 March unseen
+    assert result.coverage.state == "partial"
+    late = changes.compare(empty, POS, parse_period("2025-03"), covered_until=pd.Timestamp("2025-03-14").date())
+    assert late.overall == changes.NOT_COVERED and set(late.trends.values()) == {changes.NOT_COVERED}
+
+
+def test_moves_when_every_move_is_new():
+    moved = stances.moves(POS, "2025-01-01", "2025-01-31")
+    assert list(moved["direction"]) == ["new", "new"] and moved["change"].isna().all()
