@@ -177,6 +177,8 @@ def _read_sourced(folder: Path, name: str) -> list[Row]:
     rows = []
     for line, fields in records[1:]:
         cell = dict(zip(header, (f.strip() for f in fields)))
+        if table == "actors" and not cell.get("capability"):
+            continue  # an actor without a capability figure states no sourced fact
         start = _date(cell.get("date"))
         actors = cell.get("actor_id") or cell.get("actors") or ""
         rows.append(Row(file=label, line=line, table=table, source=cell.get("source", ""),

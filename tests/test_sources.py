@@ -343,3 +343,10 @@ def test_key_point_resting_on_one_partys_media_says_so(graded):
     assert "Korean Armistice Agreement signed at Panmunjom (27 Jul) (source: North Korean state media only)" \
         in b.key_points()[0]
     assert "(event) (source: North Korean state media only)" in b.sources_html()
+
+
+def test_an_actor_without_a_capability_figure_is_not_a_sourced_row(graded):
+    before = [r for r in sources.load_rows(graded) if r.table == "actors"]
+    edit(graded, "actors.csv", 2, "capability", "")()
+    after = [r for r in sources.load_rows(graded) if r.table == "actors"]
+    assert len(after) == len(before) - 1 and 2 not in [r.line for r in after]
