@@ -36,6 +36,7 @@ class Conflict:
     events: pd.DataFrame
     positions: pd.DataFrame
     files: tuple[Path, ...] = field(default=())
+    outcome: pd.DataFrame | None = None  # outcome.csv, when the folder has one (issue_id, date, outcome, ...)
 
     @property
     def colors(self) -> dict[str, str]:
@@ -234,6 +235,10 @@ def _cross_check(label_of: dict[str, str], tables: dict[str, pd.DataFrame], meta
             if key in seen:
                 problems.append(Problem(label, line, "date", f"second position of {key[0]} on {key[1]} at {key[2]} (first on line {seen[key]})"))
             seen.setdefault(key, line)
+    if "outcome.csv" in tables:
+        label = label_of["outcome.csv"]
+        for line, row in tables["outcome.csv"].iterrows():
+            known(_split_ids(row["issue_id"]), issues, label, line, "issue_id", "issue")
     if meta is not None:
         lines = meta_lines or {}
         known(meta.default_actors, actors, meta_label, lines.get("default_actors", 1), "default_actors", "actor")
@@ -256,7 +261,10 @@ def _typed(tables: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
     positions = tables["positions.csv"].copy()
     positions["date"] = dates(positions["date"])
     positions = positions.sort_values(["actor_id", "issue_id", "date"], kind="stable")
-    return {"actors": actors, "issues": issues, "events": events, "positions": positions}
+    typed = {"actors": actors, "issues": issues, "events": events, "positions": positions}
+    if "outcome.csv" in tables:
+        typed["outcome"] = tables["outcome.csv"].assign(date=dates(tables["outcome.csv"]["date"]))
+    return typed
 
 
 def load_conflict(folder: str | Path) -> Conflict:
@@ -282,7 +290,7 @@ def load_conflict(folder: str | Path) -> Conflict:
         label = label_of[spec.file] = relative_label(folder / spec.file, folder)
         path = _safe_path(folder, spec.file, label, problems)
         if path is None:
-            if not (folder / spec.file).is_symlink() and not (folder / spec.file).exists():
+            if spec.required and not (folder / spec.file).is_symlink() and not (folder / spec.file).exists():
                 problems.append(Problem(label, 1, "-", "file is missing"))
             continue
         files.append(path)
