@@ -142,7 +142,32 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--date", required=True, help="YYYY-MM-DD: use the positions in force on this day")
     p.add_argument("--format", default="table", help="table (default) or json")
     p.set_defaults(run=cmd_forecast)
+
+    p = sub.add_parser("backtest", help="score the forecast against known outcomes (outcome.csv), beside simple "
+                                        "baselines, per case and pooled")
+    p.add_argument("data_dirs", nargs="*", metavar="DIR",
+                   help="conflict folders with outcome.csv (default: every case in data/historical); among several, "
+                        "a folder without outcome.csv is skipped with a warning, alone it is an error")
+    p.add_argument("--horizons", default="12,6,1", help="months before each outcome, comma-separated (default 12,6,1)")
+    p.add_argument("--format", default="table", help="table (default) or json")
+    p.set_defaults(run=cmd_backtest)
     return parser
+
+
+def cmd_backtest(args) -> int:
+    import json
+
+    from . import backtest
+    from .meta import find_historical
+    horizons = backtest.parse_horizons(args.horizons)  # refused before any data is read
+    if args.format not in ("table", "json"):
+        raise UsageError(f"--format {args.format!r} is not one of: table, json")
+    folders = args.data_dirs or backtest.default_folders(find_historical())
+    conflicts = backtest.load_cases(folders, warn=lambda text: print(text, file=sys.stderr))
+    result = backtest.backtest(conflicts, horizons)
+    sys.stdout.write(json.dumps(result, indent=2, ensure_ascii=False) + "\n" if args.format == "json"
+                     else backtest.format_table(result))
+    return 0
 
 
 def cmd_forecast(args) -> int:
