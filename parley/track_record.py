@@ -51,7 +51,7 @@ def summary_html(record: dict | None, months: int = HEADLINE_MONTHS) -> str:
     cases = record["cases"]
     names = "; ".join(esc(c["name"]) for c in cases)
     summary = at_horizon(record, months)
-    intro = f"Backtested on {len(cases)} past negotiation{'s' if len(cases) != 1 else ''} with a known outcome ({names})"
+    intro = f"Backtested on {len(cases)} past negotiation{'s' if len(cases) != 1 else ''} with a known outcome"
     if summary is None or not summary["model"]["n"]:
         return head + f"<p>{intro}, but no case has a position in force {months} months before its outcome.</p>"
     model = summary["model"]
@@ -65,7 +65,8 @@ def summary_html(record: dict | None, months: int = HEADLINE_MONTHS) -> str:
                  f"{esc(backtest.METHOD_NAMES[best])} ({other['mae']:.1f} points; "
                  f"{other['within10'] * 100:.0f}% within {record['within']:g})")
     return (head + f"<p>{text}. Weigh the forecast above accordingly; the chart below shows the error at every "
-                   f"horizon, and <code>python -m parley backtest</code> prints it per case.</p>")
+                   f"horizon, and <code>python -m parley backtest</code> prints it per case.</p>"
+            + f"<p class='parley-note'>Cases: {names}.</p>")
 
 
 def chart(record: dict | None, source: str = SOURCE):
@@ -76,7 +77,7 @@ def chart(record: dict | None, source: str = SOURCE):
         fig.add_annotation(text="no historical cases with a known outcome", showarrow=False, xref="paper",
                            yref="paper", x=0.5, y=0.5, font={"color": "#666"})
     else:
-        for method in backtest.METHODS:
+        for rank, method in sorted(enumerate(backtest.METHODS), key=lambda t: t[1] == "model"):  # model drawn on top
             points = [(h["months"], h["summary"][method]) for h in record["summary_by_horizon"]
                       if h["summary"][method]["n"]]
             if not points:
@@ -85,6 +86,7 @@ def chart(record: dict | None, source: str = SOURCE):
             style = METHOD_STYLE[method]
             fig.add_trace(go.Scatter(
                 x=[m for m, _ in points], y=[s["mae"] for _, s in points], mode="lines+markers", name=name,
+                legendrank=1000 + rank,
                 line={"color": style["color"], "width": style["width"], "dash": style["dash"]},
                 marker={"size": 9 if method == "model" else 7},
                 hovertext=[f"<b>{name}</b>, {m} months before: mean error {s['mae']:.1f} points over {s['n']} "

@@ -281,9 +281,10 @@ def test_track_record_sentence_compares_the_model_with_the_best_baseline():
 def test_track_record_chart_and_prospects_section():
     record = backtest.backtest([load_conflict(TINY)])
     fig = track_record.chart(record)
-    names = [t.name for t in fig.data]
-    assert names == [esc(backtest.METHOD_NAMES[m]) for m in backtest.METHODS]
-    model = fig.data[0]
+    by_rank = sorted(fig.data, key=lambda t: t.legendrank)  # legend order; the model is drawn last, on top
+    assert [t.name for t in by_rank] == [esc(backtest.METHOD_NAMES[m]) for m in backtest.METHODS]
+    assert fig.data[-1].name == esc(backtest.METHOD_NAMES["model"])
+    model = fig.data[-1]
     assert list(model.x) == [12, 6, 1] and list(model.y) == [h["summary"]["model"]["mae"]
                                                              for h in record["summary_by_horizon"]]
     layout = fig.layout
