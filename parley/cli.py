@@ -25,6 +25,9 @@ def _summary(conflict) -> str:
         f"  sources    {len(sources):>5}  distinct; {int(events['source_url'].notna().sum())} events and "
         f"{int(positions['source_url'].notna().sum())} positions link to them",
     ]
+    if conflict.outcome is not None:
+        known = ", ".join(conflict.outcome["issue_id"])
+        lines.append(f"  outcomes   {len(conflict.outcome):>5}  {known} (outcome.csv, for backtest)")
     return "\n".join(lines)
 
 

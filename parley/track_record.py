@@ -43,7 +43,7 @@ def _verdict(model: float, baseline: float) -> str:
 
 
 def summary_html(record: dict | None, months: int = HEADLINE_MONTHS) -> str:
-    """One or two sentences: N cases, the model's error at `months` against the best baseline's, reported as measured."""
+    """One or two sentences: N cases, the model's error at `months` against the best baseline's, as measured."""
     head = "<h3>Track record on past negotiations</h3>"
     if record is None or not record["cases"]:
         return (head + "<p>No historical negotiations with a known outcome are stored (data/historical/), so the "

@@ -196,7 +196,9 @@ def test_a_folder_that_fails_validation_stops_the_run(tiny_copy):
 def test_a_folder_without_outcome_csv_still_validates():
     conflict = load_conflict(KOREA)
     assert conflict.outcome is None
-    assert run_cli("validate", str(KOREA)).returncode == 0
+    run = run_cli("validate", str(KOREA))
+    assert run.returncode == 0 and "outcomes" not in run.stdout
+    assert "outcomes       2  x, y" in run_cli("validate", str(TINY)).stdout
 
 
 @pytest.mark.parametrize("file, row, column, value, line, fragment", [
@@ -272,8 +274,10 @@ def test_track_record_sentence_compares_the_model_with_the_best_baseline():
     html = track_record.summary_html(record)
     assert "2 past negotiations" in html and "Case &lt;A&gt;" in html and "<A>" not in html
     assert "missed by 12.5 points" in html and "worse than the best simple baseline, the weighted mean (8.0" in html
-    better = record_of(model={"mae": 5.0, "within10": 1.0, "n": 2}, starting_median={"mae": 7.0, "within10": 1.0, "n": 2})
-    assert "better than the best simple baseline, the weighted median, round 0 (7.0" in track_record.summary_html(better)
+    better = record_of(model={"mae": 5.0, "within10": 1.0, "n": 2},
+                       starting_median={"mae": 7.0, "within10": 1.0, "n": 2})
+    assert "better than the best simple baseline, the weighted median, round 0 (7.0" in \
+        track_record.summary_html(better)
     assert "no track record yet" in track_record.summary_html(None)
     assert "no case has a position in force 6 months" in track_record.summary_html(record_of())
 
