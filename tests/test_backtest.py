@@ -2,8 +2,8 @@
 and the briefing's cached track record.
 
 tests/fixtures/backtest-tiny is a SYNTHETIC fixture (invented numbers, not facts). Weights are capability x salience:
-issue x: a 80 (50 x 50 = 2500), b 30 then 40 from 2000-09-01 (15 x 100 = 1500), c 60 (20 x 50 = 1000); status quo 20;
-outcome 64 on 2000-12-31. Issue y: only a, 50 from 2000-09-01, 45 from 2001-03-01; no status quo; outcome 40 on
+issue x: a 80 (40 x 50 = 2000), b 30 then 36 from 2000-09-01 (15 x 100 = 1500), c 56 (20 x 50 = 1000); total 4500,
+no cumulative weight falls exactly on half (so every median rule agrees); status quo 20; outcome 64 on 2000-12-31. Issue y: only a, 50 from 2000-09-01, 45 from 2001-03-01; no status quo; outcome 40 on
 2001-06-30, so y has no position 12 months before (2000-06-30).
 """
 
@@ -52,12 +52,12 @@ def test_baselines_and_errors_by_hand():
     result = backtest.backtest([load_conflict(TINY)])
     x12, x6, x1 = (point(result, "x", m) for m in (12, 6, 1))
     assert (x12["date"], x6["date"], x1["date"]) == ("1999-12-31", "2000-06-30", "2000-11-30")
-    # mean (2500*80 + 1500*30 + 1000*60) / 5000 = 61; median: b 1500, c 2500 >= half -> 60; strongest a (2500) 80
-    assert guesses(x12) == guesses(x6) == {"weighted_mean": 61, "starting_median": 60, "strongest_actor": 80,
+    # mean (2000*80 + 1500*30 + 1000*56) / 4500 = 58; median: b 1500 < 2250 <= b + c 2500 -> 56; strongest a (2000) 80
+    assert guesses(x12) == guesses(x6) == {"weighted_mean": 58, "starting_median": 56, "strongest_actor": 80,
                                            "status_quo": 20}
-    # b moves to 40: mean (200000 + 60000 + 60000) / 5000 = 64
-    assert guesses(x1) == {"weighted_mean": 64, "starting_median": 60, "strongest_actor": 80, "status_quo": 20}
-    assert {m: b["error"] for m, b in x1["baselines"].items()} == {"weighted_mean": 0, "starting_median": 4,
+    # b moves to 36: mean (160000 + 54000 + 56000) / 4500 = 60
+    assert guesses(x1) == {"weighted_mean": 60, "starting_median": 56, "strongest_actor": 80, "status_quo": 20}
+    assert {m: b["error"] for m, b in x1["baselines"].items()} == {"weighted_mean": 4, "starting_median": 8,
                                                                     "strongest_actor": 16, "status_quo": 44}
     y6, y1 = point(result, "y", 6), point(result, "y", 1)
     assert (y6["date"], y1["date"]) == ("2000-12-30", "2001-05-30")
@@ -69,9 +69,9 @@ def test_pooled_summary_by_hand():
     conflict = load_conflict(TINY)
     result = backtest.backtest([conflict])
     summary = result["summary"]
-    # errors: mean 3, 3, 0, 10, 5; median 4, 4, 4, 10, 5; strongest 16, 16, 16, 10, 5; status quo 44 x 3
-    assert summary["weighted_mean"] == {"mae": 4.2, "within10": 1.0, "n": 5}
-    assert summary["starting_median"] == {"mae": 5.4, "within10": 1.0, "n": 5}
+    # errors: mean 6, 6, 4, 10, 5; median 8, 8, 8, 10, 5; strongest 16, 16, 16, 10, 5; status quo 44 x 3
+    assert summary["weighted_mean"] == {"mae": 6.2, "within10": 1.0, "n": 5}
+    assert summary["starting_median"] == {"mae": 7.8, "within10": 1.0, "n": 5}
     assert summary["strongest_actor"] == {"mae": 12.6, "within10": 0.4, "n": 5}  # an error of exactly 10 is within
     assert summary["status_quo"] == {"mae": 44.0, "within10": 0.0, "n": 3}
     # the model's x forecasts come from the model itself; y has one actor, so its forecast is that actor's position
@@ -80,15 +80,15 @@ def test_pooled_summary_by_hand():
     errors = x_errors + [10, 5]
     assert summary["model"] == {"mae": round(sum(errors) / 5, 2), "within10": sum(e <= 10 for e in errors) / 5, "n": 5}
     by = {h["months"]: h["summary"]["weighted_mean"] for h in result["summary_by_horizon"]}
-    assert by == {12: {"mae": 3.0, "within10": 1.0, "n": 1}, 6: {"mae": 6.5, "within10": 1.0, "n": 2},
-                  1: {"mae": 2.5, "within10": 1.0, "n": 2}}
+    assert by == {12: {"mae": 6.0, "within10": 1.0, "n": 1}, 6: {"mae": 8.0, "within10": 1.0, "n": 2},
+                  1: {"mae": 4.5, "within10": 1.0, "n": 2}}
     assert result["cases"][0]["summary"] == summary  # one case: its own summary is the pooled one
 
 
 def test_two_cases_pool_every_point():
     one = backtest.backtest([load_conflict(TINY)])
     two = backtest.backtest([load_conflict(TINY), load_conflict(TINY)])
-    assert two["summary"]["weighted_mean"] == {"mae": 4.2, "within10": 1.0, "n": 10}
+    assert two["summary"]["weighted_mean"] == {"mae": 6.2, "within10": 1.0, "n": 10}
     assert two["summary"]["model"]["mae"] == one["summary"]["model"]["mae"]
 
 
@@ -101,7 +101,7 @@ def test_a_horizon_without_positions_is_missing_not_zero_error():
     assert y12["reason"] == backtest.NO_POSITION
     assert all(b == {"forecast": None, "error": None} for b in y12["baselines"].values())
     at12 = next(h["summary"] for h in result["summary_by_horizon"] if h["months"] == 12)
-    assert at12["model"]["n"] == 1 and at12["weighted_mean"] == {"mae": 3.0, "within10": 1.0, "n": 1}
+    assert at12["model"]["n"] == 1 and at12["weighted_mean"] == {"mae": 6.0, "within10": 1.0, "n": 1}
     assert result["summary"]["model"]["n"] == 5
     assert "missing: y at 12 months (2000-06-30)" in backtest.format_table(result)
 
