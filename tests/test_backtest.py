@@ -115,9 +115,11 @@ def test_a_horizon_where_nobody_carries_weight_is_missing(tiny_copy):
 
 def test_status_quo_is_scored_only_on_the_models_points(tiny_copy):
     set_cell(tiny_copy / "issues.csv", 1, "status_quo", "40")  # y gets a status quo: 40 = its outcome
-    summary = backtest.backtest([load_conflict(tiny_copy)])["summary"]
+    result = backtest.backtest([load_conflict(tiny_copy)])
     # x: 44 x 3; y: 0 at 6 and 1 months, nothing at 12 (missing for the model)
-    assert summary["status_quo"] == {"mae": round(132 / 5, 2), "within10": 0.4, "n": 5}
+    assert result["summary"]["status_quo"] == {"mae": round(132 / 5, 2), "within10": 0.4, "n": 5}
+    assert point(result, "y", 12)["baselines"]["status_quo"] == {"forecast": None, "error": None}
+    assert point(result, "y", 6)["baselines"]["status_quo"] == {"forecast": 40, "error": 0}
 
 
 # --- no look-ahead ----------------------------------------------------------------------------------
