@@ -206,7 +206,7 @@ def cache_folder() -> Path:
     return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "parley"
 
 
-def inputs_digest(folders: list[Path], horizons) -> str:
+def cases_digest(folders: list[Path], horizons) -> str:
     """Hash of what a track record is computed from: the cases' files, the horizons, parley's version and code."""
     from .render import _package_digest  # the digest schedule uses for reports: one definition of "the code"
     digest = hashlib.sha256(f"{__version__}|{_package_digest()}|{list(horizons)}".encode())
@@ -226,14 +226,14 @@ def track_record(root: Path | None, cache_dir: Path | None = None, horizons=HORI
     folders = historical_cases(root)
     if not folders:
         return None
-    digest = inputs_digest(folders, horizons)
+    digest = cases_digest(folders, horizons)
     cache_dir = Path(cache_dir) if cache_dir is not None else cache_folder()
     path = cache_dir / f"track-record-{hashlib.sha256(str(Path(root).resolve()).encode()).hexdigest()[:12]}.json"
     try:
         stored = json.loads(path.read_text(encoding="utf-8"))
         if stored.get("digest") == digest:
             return stored["record"]
-    except (OSError, ValueError, AttributeError):
+    except (OSError, ValueError, AttributeError, KeyError, TypeError):
         pass  # no cache yet, or an unreadable one: compute
     record = backtest([load_conflict(f) for f in folders], horizons)
     _write_cache(path, {"digest": digest, "record": record})

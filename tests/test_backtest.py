@@ -259,6 +259,9 @@ def test_track_record_is_cached_by_the_inputs_digest(tmp_path, monkeypatch):
     set_cell(root / "backtest-tiny" / "outcome.csv", 0, "outcome", "70")  # a changed case: recomputed
     assert point(backtest.track_record(root, cache), "x", 12)["outcome"] == 70
     assert backtest.track_record(tmp_path / "nowhere", cache) is None
+    for garbage in ("{not json", "[]", '{"digest": 1}'):  # a broken cache costs time, never the briefing
+        next(cache.glob("*.json")).write_text(garbage, encoding="utf-8")
+        assert point(backtest.track_record(root, cache), "x", 12)["outcome"] == 70
 
 
 def record_of(**summaries):
