@@ -3,8 +3,9 @@ and the briefing's cached track record.
 
 tests/fixtures/backtest-tiny is a SYNTHETIC fixture (invented numbers, not facts). Weights are capability x salience:
 issue x: a 80 (40 x 50 = 2000), b 30 then 36 from 2000-09-01 (15 x 100 = 1500), c 56 (20 x 50 = 1000); total 4500,
-no cumulative weight falls exactly on half (so every median rule agrees); status quo 20; outcome 64 on 2000-12-31. Issue y: only a, 50 from 2000-09-01, 45 from 2001-03-01; no status quo; outcome 40 on
-2001-06-30, so y has no position 12 months before (2000-06-30).
+no cumulative weight falls exactly on half (so every median rule agrees); status quo 20; outcome 64 on 2000-12-31.
+Issue y: only a, 50 from 2000-09-01, 45 from 2001-03-01; no status quo; outcome 40 on 2001-06-30, so y has no
+position 12 months before (2000-06-30).
 """
 
 from __future__ import annotations
