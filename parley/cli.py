@@ -25,12 +25,18 @@ def _summary(conflict) -> str:
         f"  sources    {len(sources):>5}  distinct; {int(events['source_url'].notna().sum())} events and "
         f"{int(positions['source_url'].notna().sum())} positions link to them",
     ]
-    ungraded = sum(int(frame["source_type"].isna().sum()) for frame in (conflict.actors, events, positions))
+    sourced = [conflict.actors[conflict.actors["capability"].notna()], events, positions, conflict.influence,
+               conflict.outcome]  # an actor without a capability figure states no sourced fact (as in `sources`)
+    ungraded = sum(int(frame["source_type"].isna().sum()) for frame in sourced
+                   if frame is not None and "source_type" in frame)
     if ungraded:
         lines.append(f"  sources    {ungraded:>5}  rows ungraded (no source_type): see docs/sourcing.md")
     covered = conflict.covered_until
     declared = "conflict.toml" if conflict.meta.covered_until else "latest dated row; set covered_until in conflict.toml"
     lines.append(f"  covered    until {covered:%Y-%m-%d} ({declared})" if covered else "  covered    nothing dated")
+    if conflict.outcome is not None:
+        known = ", ".join(conflict.outcome["issue_id"])
+        lines.append(f"  outcomes   {len(conflict.outcome):>5}  {known} (outcome.csv, for backtest)")
     return "\n".join(lines)
 
 
@@ -172,6 +178,15 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--reading", default="replicating", help="replicating (default), printed or scholz-code: "
                                                              "which reading of the model's rules (docs/bargaining.md)")
     p.set_defaults(run=cmd_forecast)
+
+    p = sub.add_parser("backtest", help="score the forecast against known outcomes (outcome.csv), beside simple "
+                                        "baselines, per case and pooled")
+    p.add_argument("data_dirs", nargs="*", metavar="DIR",
+                   help="conflict folders with outcome.csv (default: every case in data/historical); among several, "
+                        "a folder without outcome.csv is skipped with a warning, alone it is an error")
+    p.add_argument("--horizons", default="12,6,1", help="months before each outcome, comma-separated (default 12,6,1)")
+    p.add_argument("--format", default="table", help="table (default) or json")
+    p.set_defaults(run=cmd_backtest)
     return parser
 
 
@@ -180,6 +195,22 @@ def _count(text: str, option: str, low: int, high: int) -> int:
     if not text.isdigit() or not low <= int(text) <= high:
         raise UsageError(f"{option} must be a whole number from {low} to {high}, got {text!r}")
     return int(text)
+
+
+def cmd_backtest(args) -> int:
+    import json
+
+    from . import backtest
+    from .meta import find_historical
+    horizons = backtest.parse_horizons(args.horizons)  # refused before any data is read
+    if args.format not in ("table", "json"):
+        raise UsageError(f"--format {args.format!r} is not one of: table, json")
+    folders = args.data_dirs or backtest.default_folders(find_historical())
+    conflicts = backtest.load_cases(folders, warn=lambda text: print(text, file=sys.stderr))
+    result = backtest.backtest(conflicts, horizons)
+    sys.stdout.write(json.dumps(result, indent=2, ensure_ascii=False) + "\n" if args.format == "json"
+                     else backtest.format_table(result))
+    return 0
 
 
 def cmd_forecast(args) -> int:

@@ -46,6 +46,7 @@ class Conflict:
             return self.meta.covered_until
         days = pd.concat([self.events["date"], self.events["end_date"], self.positions["date"]]).dropna()
         return days.max().date() if len(days) else None
+    outcome: pd.DataFrame | None = None  # outcome.csv, when the folder has one (issue_id, date, outcome, ...)
 
     @property
     def colors(self) -> dict[str, str]:
@@ -280,6 +281,10 @@ def _cross_check(label_of: dict[str, str], tables: dict[str, pd.DataFrame], meta
             first.setdefault(key, line)
     if meta is not None and meta.covered_until is not None:
         _check_coverage(tables, label_of, meta.covered_until, problems)
+    if "outcome.csv" in tables:
+        label = label_of["outcome.csv"]
+        for line, row in tables["outcome.csv"].iterrows():
+            known(_split_ids(row["issue_id"]), issues, label, line, "issue_id", "issue")
     if meta is not None:
         lines = meta_lines or {}
         known(meta.default_actors, actors, meta_label, lines.get("default_actors", 1), "default_actors", "actor")
@@ -320,6 +325,8 @@ def _typed(tables: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
     typed = {"actors": actors, "issues": issues, "events": events, "positions": positions}
     if "influence.csv" in tables:
         typed["influence"] = tables["influence.csv"].copy()
+    if "outcome.csv" in tables:
+        typed["outcome"] = tables["outcome.csv"].assign(date=dates(tables["outcome.csv"]["date"]))
     return typed
 
 

@@ -135,6 +135,27 @@ def find_outcomes(conflict_folder: str | Path | None = None) -> Path | None:
     return DEFAULT_OUTCOMES if DEFAULT_OUTCOMES.is_file() else None
 
 
+DEFAULT_HISTORICAL = DEFAULT_OUTCOMES.parent.parent / "historical"
+
+
+def find_historical(conflict_folder: str | Path | None = None) -> Path | None:
+    """The folder of historical cases (negotiations with known outcomes) beside a conflict folder (../historical/),
+    else the one shipped with parley; None when neither exists. The backtest and the briefing's track record read it."""
+    if conflict_folder is not None:
+        beside = Path(conflict_folder).parent / "historical"
+        if beside.is_dir():
+            return beside
+    return DEFAULT_HISTORICAL if DEFAULT_HISTORICAL.is_dir() else None
+
+
+def historical_cases(root: str | Path | None) -> list[Path]:
+    """The case folders under `root` that hold a conflict.toml and an outcome.csv, sorted by name."""
+    if root is None or not Path(root).is_dir():
+        return []
+    return sorted(p for p in Path(root).iterdir()
+                  if p.is_dir() and (p / "conflict.toml").is_file() and (p / "outcome.csv").is_file())
+
+
 def conflict_files(folder: str | Path) -> list[Path]:
     """The files a conflict is made of (those that exist), for hashing a report's inputs."""
     folder = Path(folder)
@@ -143,11 +164,12 @@ def conflict_files(folder: str | Path) -> list[Path]:
 
 
 def briefing_inputs(folder: str | Path) -> list[Path]:
-    """Every data file a briefing of this conflict reads: its own tables, imported events, the reference table."""
+    """Every data file a briefing reads: its own tables, imported events, the reference table, the historical cases."""
     folder = Path(folder)
     extra = [folder / name for name in ("actor_aliases.csv", "imported_events.parquet") if (folder / name).is_file()]
     outcomes = find_outcomes(folder)
-    return conflict_files(folder) + extra + ([outcomes] if outcomes else [])
+    history = [path for case in historical_cases(find_historical(folder)) for path in conflict_files(case)]
+    return conflict_files(folder) + extra + ([outcomes] if outcomes else []) + history
 
 
 def _dates_in(path: Path, columns: tuple[str, ...]) -> list[dt.date]:

@@ -14,7 +14,7 @@ import plotly.graph_objects as go
 from plotly.colors import qualitative
 from plotly.subplots import make_subplots
 
-from . import bargaining, charts, outcomes, uncertainty
+from . import backtest, bargaining, charts, meta, outcomes, track_record, uncertainty
 from .briefing import link, table
 from .charts import esc
 
@@ -51,6 +51,13 @@ def intervals_by_issue(briefing, result: dict | None = None) -> dict[str, tuple[
     """issue_id -> (low, high) of the forecast's 80% interval, for charts.stance_map(..., intervals=...)."""
     result = result or forecast(briefing)
     return {i: tuple(v["interval"]) for i, v in result["issues"].items() if v["interval"] is not None}
+
+
+def past_record(briefing, root=None, cache_dir=None) -> dict | None:
+    """The backtest over the historical cases: `root` defaults to ../historical beside the conflict folder, else
+    parley's data/historical; cached by the inputs' digest so a briefing pays for it once. None: no cases."""
+    root = root if root is not None else meta.find_historical(briefing.conflict.folder)
+    return backtest.track_record(root, cache_dir)
 
 
 def sensitivity_table(data: pd.DataFrame, actor_id: str, what: str = "capability",
@@ -328,9 +335,17 @@ def _outcomes_html(table: pd.DataFrame) -> str:
             f"still ongoing and not counted.</p>")
 
 
-def prospects_html(briefing, outcomes_table: pd.DataFrame | None = None, result: dict | None = None) -> str:
-    """The Prospects section; every sentence generated from the forecast, the range and the reference table."""
+def track_record_chart(briefing, record: dict | None = None):
+    """Error by months before the outcome on past negotiations, the model against simple baselines."""
+    return track_record.chart(record if record is not None else past_record(briefing))
+
+
+def prospects_html(briefing, outcomes_table: pd.DataFrame | None = None, result: dict | None = None,
+                   record: dict | None = None) -> str:
+    """The Prospects section; every sentence generated from the forecast, the track record, the range and the
+    reference table. `record`: past_record(briefing), computed (or read from its cache) when not given."""
     result = result or forecast(briefing)
+    record = record if record is not None else past_record(briefing)
     data = inputs(briefing)
     scale = briefing.conflict.issues.set_index("issue_id")
     missing = bargaining.left_out(briefing.conflict, briefing.actors)
@@ -355,6 +370,7 @@ def prospects_html(briefing, outcomes_table: pd.DataFrame | None = None, result:
             f"{_uncertainty_sentence(briefing, v)}</li>"
             for i, v in result["issues"].items()]
     out.append("</ul>")
+    out.append(track_record.summary_html(record))
     out.append("<h3>Is there a deal every actor prefers to fighting on?</h3>"
                f"<p>Assumption: every actor expects fighting on to move the outcome {_n(bargaining.DEFAULT_GAINS)} points its "
                f"way from the weighted mean of positions (the balance of weighted forces), and counts the cost of fighting "

@@ -46,8 +46,11 @@ briefing = nb([
          "show(b.stance_matrix())"),
     code("show(b.trajectories())\nshow(b.activity())"),
     code("wars = outcomes.load_outcomes(outcomes.find(b.conflict.folder))\n"
-         "show_html(prospects.prospects_html(b, wars, forecast))\n"
-         "show(prospects.paths_chart(b, forecast))\nshow(prospects.sensitivity_chart(b))\nshow(prospects.outcomes_chart(wars))"),
+         "record = prospects.past_record(b)  # the backtest on data/historical, cached\n"
+         "show_html(prospects.prospects_html(b, wars, forecast, record))\n"
+         "show(prospects.paths_chart(b, forecast))\nshow(prospects.sensitivity_chart(b))\n"
+         "if record:  # past negotiations with a known outcome exist\n    show(prospects.track_record_chart(b, record))\n"
+         "show(prospects.outcomes_chart(wars))"),
     code("from parley.imported import imported_section\n\n"
          "for kind, item in imported_section(b):  # ACLED / UCDP GED imports, when the folder has them\n"
          "    show(item) if kind == 'figure' else show_html(item)"),
@@ -75,8 +78,11 @@ explore = nb([
     code("show(b.activity())"),
     md("## Prospects\nThe bargaining model's forecast from the positions in force, its sensitivity, and how comparable wars ended."),
     code("from parley import outcomes, prospects\n\nforecast = prospects.forecast(b)\nwars = outcomes.load_outcomes(outcomes.find(b.conflict.folder))\n"
-         "show_html(prospects.prospects_html(b, wars, forecast))\nshow(b.stance_map(prospects.forecast_by_issue(b, forecast)))\n"
-         "show(prospects.paths_chart(b, forecast))\nshow(prospects.sensitivity_chart(b))\nshow(prospects.outcomes_chart(wars))"),
+         "record = prospects.past_record(b)\n"
+         "show_html(prospects.prospects_html(b, wars, forecast, record))\nshow(b.stance_map(prospects.forecast_by_issue(b, forecast)))\n"
+         "show(prospects.paths_chart(b, forecast))\nshow(prospects.sensitivity_chart(b))\n"
+         "if record:  # past negotiations with a known outcome exist\n    show(prospects.track_record_chart(b, record))\n"
+         "show(prospects.outcomes_chart(wars))"),
     md("## Imported event data\nACLED / UCDP GED imports (`python -m parley import`), aggregated; nothing shows when the folder has none."),
     code("from parley.imported import imported_section\n\n"
          "for kind, item in imported_section(b):\n    show(item) if kind == 'figure' else show_html(item)"),

@@ -14,6 +14,15 @@ RUSSIA_UKRAINE = ROOT / "data" / "russia-ukraine"
 KOREA = ROOT / "tests" / "fixtures" / "korea-1950"
 
 
+def _track_record_chart() -> int:
+    """1 when the Korea fixture's briefing shows the track-record chart: historical cases exist (data/historical)."""
+    from parley.meta import find_historical, historical_cases
+    return int(bool(historical_cases(find_historical(KOREA))))
+
+
+TRACK_RECORD_CHART = _track_record_chart()
+
+
 @pytest.fixture
 def korea_copy(tmp_path) -> Path:
     """A writable copy of the Korean War fixture, in a folder named like its id."""

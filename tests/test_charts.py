@@ -143,11 +143,14 @@ def test_every_figure_carries_its_template_as_an_object(may_2025):
     """A template *name* left as a string by an unvalidated figure means nothing to plotly.js."""
     import json
     import plotly.io as pio
-    from parley import outcomes, prospects
+    from parley import backtest, outcomes, prospects, track_record
+    from parley.load import load_conflict
+    from test_backtest import TINY
     result = prospects.forecast(may_2025)
     figures = [may_2025.timeline(), may_2025.stance_map(), may_2025.trajectories(), may_2025.stance_matrix(),
                may_2025.activity(), prospects.paths_chart(may_2025, result), prospects.sensitivity_chart(may_2025),
-               prospects.outcomes_chart(outcomes.load_outcomes(outcomes.find(may_2025.conflict.folder)))]
+               prospects.outcomes_chart(outcomes.load_outcomes(outcomes.find(may_2025.conflict.folder))),
+               prospects.track_record_chart(may_2025, backtest.backtest([load_conflict(TINY)])), track_record.chart(None)]
     for fig in figures:
         template = json.loads(pio.to_json(fig))["layout"]["template"]
         assert isinstance(template, dict) and template["layout"]["plot_bgcolor"] == "white"

@@ -5,7 +5,7 @@ import json
 import papermill
 import pytest
 
-from conftest import KOREA, ROOT
+from conftest import KOREA, ROOT, TRACK_RECORD_CHART
 
 
 @pytest.mark.slow
@@ -21,7 +21,7 @@ def test_notebook_runs_on_the_korea_fixture(name, tmp_path):
     assert not [o for o in outputs if o["output_type"] == "error"]
     html = "".join("".join(o.get("data", {}).get("text/html", "")) for o in outputs)
     figures = html.count('class="parley-figure"')
-    assert figures == (9 if name == "briefing.ipynb" else 10)
+    assert figures == (9 if name == "briefing.ipynb" else 10) + TRACK_RECORD_CHART
     assert "Korean War armistice talks: briefing for" in html
     assert "Armistice" in html and "United Nations Command" in html
     assert "Prospects" in html

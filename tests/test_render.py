@@ -12,7 +12,7 @@ from parley.meta import read_conflict_meta
 from parley.periods import parse_period
 from parley.render import render
 
-from conftest import KOREA, ROOT, run_cli, set_cell
+from conftest import KOREA, ROOT, TRACK_RECORD_CHART, run_cli, set_cell
 
 pytestmark = [pytest.mark.slow]
 
@@ -54,7 +54,7 @@ def test_html_is_self_contained_offline_and_reads_as_a_brief(rendered):
                     "Prospects", "Events", "Sources"):
         assert f"<h2>{heading}</h2>" in page, heading
     assert "Armistice" in page
-    assert page.count('class="parley-figure"') == 9
+    assert page.count('class="parley-figure"') == 9 + TRACK_RECORD_CHART
     assert str(ROOT) not in page and str(KOREA) not in page
 
 
