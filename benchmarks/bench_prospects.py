@@ -63,7 +63,8 @@ def main(argv=None) -> int:
         prospects.paths_chart(briefing, result)
         prospects.sensitivity_chart(briefing)
         prospects.outcomes_chart(wars)
-        briefing.stance_map(prospects.forecast_by_issue(briefing, result), prospects.intervals_by_issue(briefing, result))
+        briefing.stance_map(prospects.forecast_by_issue(briefing, result),
+                            prospects.intervals_by_issue(briefing, result))
 
     def plain_map():
         briefing.stance_map()

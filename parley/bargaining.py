@@ -215,7 +215,7 @@ def _span(x: np.ndarray) -> np.ndarray:
 
 
 def classify(eu_proposer: float, eu_receiver: float, capitulation: bool = True) -> str | None:
-    """The offer a proposer makes to a receiver: the proposer's EU of challenging, the receiver's EU of challenging back.
+    """The offer a proposer makes to a receiver, from the proposer's EU of challenging and the receiver's EU back.
 
     * both positive, the proposer's larger: confrontation, the receiver moves to the proposer;
     * the proposer gains, the receiver would lose less than that: compromise, part way;
@@ -239,7 +239,7 @@ def _classify(e: np.ndarray, f: np.ndarray, capitulation: bool) -> np.ndarray:
 
 
 def offer_position(kind: str, x_proposer: float, x_receiver: float, eu_proposer: float, eu_receiver: float) -> float:
-    """Where the receiver is asked to move: to the proposer, or for a compromise the fraction |EU_receiver / EU_proposer|."""
+    """Where the receiver is asked to move: to the proposer, or for a compromise |EU_receiver / EU_proposer| of the way."""
     if kind == "compromise":
         return x_receiver + (x_proposer - x_receiver) * abs(eu_receiver / eu_proposer)
     return x_proposer

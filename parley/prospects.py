@@ -282,7 +282,8 @@ def inputs_html(briefing, data: pd.DataFrame) -> str:
         else:
             source = link(actors.at[row.actor_id, "source_url"], actors.at[row.actor_id, "source"])
             basis = f"capability {_n(row.capability)} (actors.csv)"
-        rows.append({"actor": esc(briefing.name_of_actor(row.actor_id)), "issue": esc(briefing.name_of_issue(row.issue_id)),
+        rows.append({"actor": esc(briefing.name_of_actor(row.actor_id)),
+                     "issue": esc(briefing.name_of_issue(row.issue_id)),
                      "basis": basis, "salience": _n(row.salience), "source": source})
     if not rows:
         return ""

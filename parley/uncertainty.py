@@ -68,7 +68,8 @@ def draw_inputs(data: Arrays, draws: int, spread: dict | None = None, seed: int 
 
 
 def assess(frame: pd.DataFrame, issue_id: str = "", *, draws: int = DEFAULT_DRAWS, spread: dict | None = None,
-           seed: int = DEFAULT_SEED, rounds: int = bargaining.DEFAULT_ROUNDS, reading=bargaining.DEFAULT_READING) -> dict:
+           seed: int = DEFAULT_SEED, rounds: int = bargaining.DEFAULT_ROUNDS,
+           reading=bargaining.DEFAULT_READING) -> dict:
     """Everything the briefing says about one issue's uncertainty, from one batch of the model.
 
     * interval: 10th-90th percentile of the forecast over `draws` seeded draws of the inputs
