@@ -269,28 +269,32 @@ def _uncertainty_sentence(briefing, issue: dict) -> str:
 
 
 def inputs_html(briefing, data: pd.DataFrame) -> str:
-    """Where each actor's weight comes from: influence.csv per issue, else actors.csv capability, with the source."""
+    """Where each actor's weight comes from: its capability (actors.csv) and any issue-specific influence."""
     actors = briefing.conflict.actors.set_index("actor_id")
     influence = briefing.conflict.influence.set_index(["actor_id", "issue_id"])
     rows = []
-    for row in data.itertuples():
-        if row.weight_source == "influence":
-            given = influence.loc[(row.actor_id, row.issue_id)]
-            source = link(given["source_url"], given["source"])
-            basis = (f"influence {_n(row.capability)} (influence.csv"
-                     + ("; holds a veto" if given["veto"] == "true" else "") + f"): {esc(given['rationale'])}")
-        else:
-            source = link(actors.at[row.actor_id, "source_url"], actors.at[row.actor_id, "source"])
-            basis = f"capability {_n(row.capability)} (actors.csv)"
-        rows.append({"actor": esc(briefing.name_of_actor(row.actor_id)),
-                     "issue": esc(briefing.name_of_issue(row.issue_id)),
-                     "basis": basis, "salience": _n(row.salience), "source": source})
+    for actor_id, mine in data.groupby("actor_id", sort=True):
+        capability = actors.at[actor_id, "capability"]
+        general = ("none" if pd.isna(capability) else
+                   f"{_n(capability)}: {link(actors.at[actor_id, 'source_url'], actors.at[actor_id, 'source'])}")
+        specific = []
+        for row in mine[mine["weight_source"] == "influence"].itertuples():
+            given = influence.loc[(actor_id, row.issue_id)]
+            specific.append(f"<b>{esc(briefing.name_of_issue(row.issue_id))}</b> {_n(row.capability)}"
+                            + (" (holds a veto)" if given["veto"] == "true" else "")
+                            + f": {esc(given['rationale'])} ({link(given['source_url'], given['source'])})")
+        on_capability = [esc(briefing.name_of_issue(i)) for i in mine.loc[mine["weight_source"] == "capability",
+                                                                          "issue_id"]]
+        rows.append({"actor": esc(briefing.name_of_actor(actor_id)), "capability": general,
+                     "influence": "<br>".join(specific) or "none",
+                     "uses": ", ".join(on_capability) or "none"})
     if not rows:
         return ""
-    frame = pd.DataFrame(rows)
-    return ("<details><summary>Model inputs: each actor's weight on each issue and where it comes from</summary>"
-            + table(frame, {"actor": "actor", "issue": "issue", "basis": "weight input", "salience": "salience",
-                            "source": "source"}) + "</details>")
+    return ("<details><summary>Model inputs: where each actor's weight comes from</summary>"
+            + table(pd.DataFrame(rows), {"actor": "actor", "capability": "capability (actors.csv) and its source",
+                                         "influence": "issue-specific influence (influence.csv)",
+                                         "uses": "issues weighed by capability"})
+            + "</details>")
 
 
 def _range_sentence(briefing, issue_id: str, frame: pd.DataFrame) -> str:
