@@ -252,8 +252,11 @@ def _uncertainty_sentence(briefing, issue: dict) -> str:
     if found:
         who = esc(briefing.name_of_actor(found["actor_id"]))
         without = found["forecast_without"]
+        own = issue["actors"][found["actor_id"]]["position"]
+        at_own = ("so the forecast is its own position" if abs(own - issue["forecast"]) < uncertainty.CHANGE else
+                  f"and its position is {_n(own)}")
         text = (f"<b>{who} holds {found['share'] * 100:.0f}% of the weight on this issue</b>, more than all the others "
-                f"together, so the forecast is close to {who}'s own position; without {who} it would be "
+                f"together, {at_own}; without {who} the forecast would be "
                 + ("undefined" if without is None else _n(without)))
         if found["changes_at"] is not None:
             text += (f", and it changes (to {_n(found['forecast_then'])}) once {who}'s weight is cut to "
@@ -265,7 +268,7 @@ def _uncertainty_sentence(briefing, issue: dict) -> str:
                      f"{_change_text(change, briefing)} takes it from {_n(change['from'])} to {_n(change['to'])}")
     elif change:
         parts.append("no single input change within the Monte Carlo ranges moves the forecast by half a point")
-    return " " + "; ".join(parts) + "."
+    return "<br>Uncertainty: " + "; ".join(parts) + "."
 
 
 def inputs_html(briefing, data: pd.DataFrame) -> str:

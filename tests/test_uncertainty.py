@@ -117,7 +117,8 @@ def test_prospects_text_states_inputs_dominance_interval_and_biggest_change():
     assert f"80% interval {low:.0f}-{high:.0f}" in text
     share = ceasefire["dominance"]["share"] * 100
     assert f"United States holds {share:.0f}% of the weight on this issue" in text
-    assert f"without United States it would be {ceasefire['dominance']['forecast_without']:.0f}" in text
+    assert f"without United States the forecast would be {ceasefire['dominance']['forecast_without']:.0f}" in text
+    assert "so the forecast is its own position" in text
     assert "the single input change within the Monte Carlo ranges that moves the forecast most" in text
 
 
