@@ -52,9 +52,9 @@ def model_at(conflict: Conflict, day: pd.Timestamp) -> tuple[dict, pd.DataFrame]
     """What the model says from the data in force on `day` only: forecast per issue, and its inputs.
 
     The backtest's only call into parley.bargaining, so that changes to the model (or its inputs)
-    flow into the track record unchanged.
+    flow into the track record unchanged. No Monte Carlo draws: the track record scores the point forecast.
     """
-    return bargaining.forecast(conflict, day)["issues"], bargaining.inputs_at(conflict, day)
+    return bargaining.forecast(conflict, day, draws=0)["issues"], bargaining.inputs_at(conflict, day)
 
 
 def strongest_position(frame: pd.DataFrame) -> float | None:

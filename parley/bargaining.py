@@ -66,8 +66,8 @@ def left_out(conflict, actors=()) -> list[str]:
     return [a for a in table.loc[table["capability"].isna(), "actor_id"] if a not in with_influence]
 
 
-def _weights(frame: pd.DataFrame) -> pd.Series:
-    return frame["capability"].astype(float) * frame["salience"].astype(float)
+def _weights(frame: pd.DataFrame) -> np.ndarray:
+    return frame["capability"].to_numpy(float) * frame["salience"].to_numpy(float)
 
 
 # --- weighted centre ----------------------------------------------------------------------------
@@ -78,7 +78,7 @@ def weighted_mean(frame: pd.DataFrame) -> float | None:
     total = float(weights.sum())
     if total <= 0:
         return None
-    return float((weights * frame["position"].astype(float)).sum() / total)
+    return float((weights * frame["position"].to_numpy(float)).sum() / total)
 
 
 def weighted_median(frame: pd.DataFrame) -> float | None:
@@ -91,7 +91,7 @@ def weighted_median(frame: pd.DataFrame) -> float | None:
     """
     if frame.empty:
         return None
-    value = weighted_medians(frame["position"].to_numpy(float)[None, :], _weights(frame).to_numpy(float)[None, :])[0]
+    value = weighted_medians(frame["position"].to_numpy(float)[None, :], _weights(frame)[None, :])[0]
     return None if np.isnan(value) else float(value)
 
 
@@ -215,7 +215,7 @@ def _span(x: np.ndarray) -> np.ndarray:
 
 
 def classify(eu_proposer: float, eu_receiver: float, capitulation: bool = True) -> str | None:
-    """The offer a proposer makes to a receiver: the proposer's EU of challenging, the receiver's EU of challenging back.
+    """The offer a proposer makes to a receiver, from the proposer's EU of challenging and the receiver's EU back.
 
     * both positive, the proposer's larger: confrontation, the receiver moves to the proposer;
     * the proposer gains, the receiver would lose less than that: compromise, part way;
@@ -239,7 +239,7 @@ def _classify(e: np.ndarray, f: np.ndarray, capitulation: bool) -> np.ndarray:
 
 
 def offer_position(kind: str, x_proposer: float, x_receiver: float, eu_proposer: float, eu_receiver: float) -> float:
-    """Where the receiver is asked to move: to the proposer, or for a compromise the fraction |EU_receiver / EU_proposer|."""
+    """Where the receiver is asked to move: to the proposer, or for a compromise |EU_receiver / EU_proposer| of the way."""
     if kind == "compromise":
         return x_receiver + (x_proposer - x_receiver) * abs(eu_receiver / eu_proposer)
     return x_proposer
@@ -325,6 +325,8 @@ class Simulation:
     paths: pd.DataFrame    # round, actor_id, position (round 0 = positions in force)
     offers: pd.DataFrame   # round, from_actor, to_actor, kind, position, eu_from, eu_to, taken
     medians: tuple[float, ...]
+    history: np.ndarray | None = None   # [round, actor] positions, actors in actor_ids order
+    actor_ids: list | None = None
 
 
 def simulate(frame: pd.DataFrame, *, rounds: int = DEFAULT_ROUNDS,
@@ -334,10 +336,12 @@ def simulate(frame: pd.DataFrame, *, rounds: int = DEFAULT_ROUNDS,
     Actors with zero weight (salience or capability 0) take no part: they neither vote, challenge
     nor move. All moves of a round are applied together, after every offer of the round is known.
     """
-    frame = frame.sort_values("actor_id", kind="stable").reset_index(drop=True)
-    ids = list(frame["actor_id"])
+    if not frame["actor_id"].is_monotonic_increasing:
+        frame = frame.sort_values("actor_id", kind="stable")
+    ids = frame["actor_id"].tolist()
     x_all = frame["position"].to_numpy(float)
-    weight_all = _weights(frame).to_numpy(float)
+    salience_all = frame["salience"].to_numpy(float)
+    weight_all = frame["capability"].to_numpy(float) * salience_all
     active = weight_all > 0
     names = [a for a, on in zip(ids, active) if on]
     offer_rows = []
@@ -348,22 +352,18 @@ def simulate(frame: pd.DataFrame, *, rounds: int = DEFAULT_ROUNDS,
             offer_rows.append((t, names[p], names[m], KIND_CODES[int(code[m, p])], float(target[m, p]),
                                float(e[m, p]), float(f[m, p]), bool(pick[m] == p)))
 
-    if not active.any():
-        history = np.repeat(x_all[None, None, :], rounds + 1, axis=0)
-        medians: tuple = ()
-    else:
-        moving = run_rounds(x_all[None, active], weight_all[None, active],
-                            frame["salience"].to_numpy(float)[None, active] / 100, rounds, reading, record)
-        history = np.repeat(x_all[None, None, :], rounds + 1, axis=0)
-        history[:, :, active] = moving
-        medians = tuple(float(m) for m in weighted_medians(moving[:, 0, :], np.repeat(weight_all[None, active],
-                                                                                          rounds + 1, axis=0)))
-    path_rows = [(t, a, float(history[t, 0, k])) for t in range(rounds + 1) for k, a in enumerate(ids)]
+    history = np.repeat(x_all[None, :], rounds + 1, axis=0)
+    medians: tuple = ()
+    if active.any():
+        moving = run_rounds(x_all[None, active], weight_all[None, active], salience_all[None, active] / 100,
+                            rounds, reading, record)[:, 0, :]
+        history[:, active] = moving
+        medians = tuple(weighted_medians(moving, np.broadcast_to(weight_all[active], moving.shape)).tolist())
+    paths = pd.DataFrame({"round": np.repeat(np.arange(rounds + 1), len(ids)), "actor_id": ids * (rounds + 1),
+                          "position": history.ravel()})
     return Simulation(
-        forecast=medians[-1] if medians else None, rounds=rounds if medians else 0,
-        paths=pd.DataFrame(path_rows, columns=PATH_COLUMNS),
-        offers=pd.DataFrame(offer_rows, columns=OFFER_COLUMNS),
-        medians=medians,
+        forecast=medians[-1] if medians else None, rounds=rounds if medians else 0, paths=paths,
+        offers=pd.DataFrame(offer_rows, columns=OFFER_COLUMNS), medians=medians, history=history, actor_ids=ids,
     )
 
 
@@ -483,12 +483,13 @@ def forecast(conflict, day, actors=(), issues=(), *, rounds: int = DEFAULT_ROUND
     issue_ids = [i for i in conflict.issues["issue_id"] if not issues or i in issues]
     result = {"date": f"{day:%Y-%m-%d}", "reading": reading_of(reading).name, "rounds": rounds, "draws": draws,
               "issues": {}}
+    groups = dict(tuple(data.groupby("issue_id", sort=False)))
     for issue_id in issue_ids:
-        frame = data[data["issue_id"] == issue_id]
+        frame = groups.get(issue_id, data.iloc[:0])
         sim = simulate(frame, rounds=rounds, reading=reading)
         found = uncertainty.assess(frame, issue_id, draws=draws, spread=spread, rounds=rounds, reading=reading)
         shares = uncertainty.weight_shares(frame)
-        paths = sim.paths.sort_values(["actor_id", "round"], kind="stable").groupby("actor_id")["position"].apply(list)
+        paths = dict(zip(sim.actor_ids, sim.history.T.tolist()))
         result["issues"][issue_id] = {
             "weighted_mean": _round(weighted_mean(frame)),
             "weighted_median": _round(weighted_median(frame)),

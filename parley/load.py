@@ -268,17 +268,7 @@ def _cross_check(label_of: dict[str, str], tables: dict[str, pd.DataFrame], meta
             if key in seen:
                 problems.append(Problem(label, line, "date", f"second position of {key[0]} on {key[1]} at {key[2]} (first on line {seen[key]})"))
             seen.setdefault(key, line)
-    if "influence.csv" in tables:
-        influence, label = tables["influence.csv"], label_of["influence.csv"]
-        first: dict[tuple, int] = {}
-        for line, row in influence.iterrows():
-            known(_split_ids(row["actor_id"]), actors, label, line, "actor_id", "actor")
-            known(_split_ids(row["issue_id"]), issues, label, line, "issue_id", "issue")
-            key = (row["actor_id"], row["issue_id"])
-            if key in first:
-                problems.append(Problem(label, line, "issue_id",
-                                        f"second influence row of {key[0]} on {key[1]} (first on line {first[key]})"))
-            first.setdefault(key, line)
+    _check_influence(tables.get("influence.csv"), label_of.get("influence.csv", ""), actors, issues, known, problems)
     if meta is not None and meta.covered_until is not None:
         _check_coverage(tables, label_of, meta.covered_until, problems)
     if "outcome.csv" in tables:
@@ -304,6 +294,20 @@ def _check_coverage(tables: dict[str, pd.DataFrame], label_of: dict[str, str], c
                 if schema.is_iso_date(value) and value > limit:
                     problems.append(Problem(label_of[file], line, column, f"{value} is after covered_until {limit} "
                                             "(conflict.toml): move covered_until or leave the row out"))
+
+
+def _check_influence(influence: pd.DataFrame | None, label: str, actors, issues, known,
+                     problems: list[Problem]) -> None:
+    """influence.csv (when the folder has one) names known actors and issues, with one row per (actor, issue)."""
+    first: dict[tuple, int] = {}
+    for line, row in (influence.iterrows() if influence is not None else ()):
+        known(_split_ids(row["actor_id"]), actors, label, line, "actor_id", "actor")
+        known(_split_ids(row["issue_id"]), issues, label, line, "issue_id", "issue")
+        key = (row["actor_id"], row["issue_id"])
+        if key in first:
+            problems.append(Problem(label, line, "issue_id",
+                                    f"second influence row of {key[0]} on {key[1]} (first on line {first[key]})"))
+        first.setdefault(key, line)
 
 
 def _typed(tables: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:

@@ -259,8 +259,11 @@ def _uncertainty_sentence(briefing, issue: dict) -> str:
     if found:
         who = esc(briefing.name_of_actor(found["actor_id"]))
         without = found["forecast_without"]
+        own = issue["actors"][found["actor_id"]]["position"]
+        at_own = ("so the forecast is its own position" if abs(own - issue["forecast"]) < uncertainty.CHANGE else
+                  f"and its position is {_n(own)}")
         text = (f"<b>{who} holds {found['share'] * 100:.0f}% of the weight on this issue</b>, more than all the others "
-                f"together, so the forecast is close to {who}'s own position; without {who} it would be "
+                f"together, {at_own}; without {who} the forecast would be "
                 + ("undefined" if without is None else _n(without)))
         if found["changes_at"] is not None:
             text += (f", and it changes (to {_n(found['forecast_then'])}) once {who}'s weight is cut to "
@@ -272,31 +275,36 @@ def _uncertainty_sentence(briefing, issue: dict) -> str:
                      f"{_change_text(change, briefing)} takes it from {_n(change['from'])} to {_n(change['to'])}")
     elif change:
         parts.append("no single input change within the Monte Carlo ranges moves the forecast by half a point")
-    return " " + "; ".join(parts) + "."
+    return "<br>Uncertainty: " + "; ".join(parts) + "."
 
 
 def inputs_html(briefing, data: pd.DataFrame) -> str:
-    """Where each actor's weight comes from: influence.csv per issue, else actors.csv capability, with the source."""
+    """Where each actor's weight comes from: its capability (actors.csv) and any issue-specific influence."""
     actors = briefing.conflict.actors.set_index("actor_id")
     influence = briefing.conflict.influence.set_index(["actor_id", "issue_id"])
     rows = []
-    for row in data.itertuples():
-        if row.weight_source == "influence":
-            given = influence.loc[(row.actor_id, row.issue_id)]
-            source = link(given["source_url"], given["source"])
-            basis = (f"influence {_n(row.capability)} (influence.csv"
-                     + ("; holds a veto" if given["veto"] == "true" else "") + f"): {esc(given['rationale'])}")
-        else:
-            source = link(actors.at[row.actor_id, "source_url"], actors.at[row.actor_id, "source"])
-            basis = f"capability {_n(row.capability)} (actors.csv)"
-        rows.append({"actor": esc(briefing.name_of_actor(row.actor_id)), "issue": esc(briefing.name_of_issue(row.issue_id)),
-                     "basis": basis, "salience": _n(row.salience), "source": source})
+    for actor_id, mine in data.groupby("actor_id", sort=True):
+        capability = actors.at[actor_id, "capability"]
+        general = ("none" if pd.isna(capability) else
+                   f"{_n(capability)}: {link(actors.at[actor_id, 'source_url'], actors.at[actor_id, 'source'])}")
+        specific = []
+        for row in mine[mine["weight_source"] == "influence"].itertuples():
+            given = influence.loc[(actor_id, row.issue_id)]
+            specific.append(f"<b>{esc(briefing.name_of_issue(row.issue_id))}</b> {_n(row.capability)}"
+                            + (" (holds a veto)" if given["veto"] == "true" else "")
+                            + f": {esc(given['rationale'])} ({link(given['source_url'], given['source'])})")
+        on_capability = [esc(briefing.name_of_issue(i)) for i in mine.loc[mine["weight_source"] == "capability",
+                                                                          "issue_id"]]
+        rows.append({"actor": esc(briefing.name_of_actor(actor_id)), "capability": general,
+                     "influence": "<br>".join(specific) or "none",
+                     "uses": ", ".join(on_capability) or "none"})
     if not rows:
         return ""
-    frame = pd.DataFrame(rows)
-    return ("<details><summary>Model inputs: each actor's weight on each issue and where it comes from</summary>"
-            + table(frame, {"actor": "actor", "issue": "issue", "basis": "weight input", "salience": "salience",
-                            "source": "source"}) + "</details>")
+    return ("<details><summary>Model inputs: where each actor's weight comes from</summary>"
+            + table(pd.DataFrame(rows), {"actor": "actor", "capability": "capability (actors.csv) and its source",
+                                         "influence": "issue-specific influence (influence.csv)",
+                                         "uses": "issues weighed by capability"})
+            + "</details>")
 
 
 def _range_sentence(briefing, issue_id: str, frame: pd.DataFrame) -> str:

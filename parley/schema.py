@@ -239,10 +239,12 @@ def _declare_tables() -> dict:
             "actor_id": pa.Column(str, id_value(), description="Actor; must be in actors.csv."),
             "issue_id": pa.Column(str, id_value(), description="Issue; must be in issues.csv."),
             "influence": pa.Column(float, score(), coerce=True,
-                                   description="0-100: how far the actor can make or block the outcome on this issue; "
-                                               "replaces its actors.csv capability in the bargaining model for this issue."),
+                                   description="0-100: how far the actor can make or block the outcome on this "
+                                               "issue; replaces its actors.csv capability in the bargaining model "
+                                               "for this issue."),
             "veto": pa.Column(str, one_of(TRUE_FALSE),
-                              description="`true` if the actor can in fact block any settlement of the issue, else `false`."),
+                              description="`true` if the actor can in fact block any settlement of the issue, "
+                                          "else `false`."),
             "rationale": text("Why this figure: which instrument or decision right the actor holds on the issue."),
             "source": text("Outlet or document and its date."),
             "source_url": url(),
@@ -316,9 +318,9 @@ CONFLICT_TABLES = (
     TableSpec("issues.csv", "ISSUES", "What is bargained over; each issue a 0-100 continuum."),
     TableSpec("events.csv", "EVENTS", "Dated events, every row with its source."),
     TableSpec("positions.csv", "POSITIONS", "Each actor's stated position on each issue over time, every row with its source."),
-    TableSpec("influence.csv", "INFLUENCE", "Optional: issue-specific influence of an actor, which replaces its capability "
-              "in the bargaining model for that issue (capability stays the fallback). A folder without the file is valid.",
-              required=False),
+    TableSpec("influence.csv", "INFLUENCE", "Optional: issue-specific influence of an actor, which replaces its "
+              "capability in the bargaining model for that issue (capability stays the fallback). A folder without "
+              "the file is valid.", required=False),
     TableSpec("outcome.csv", "OUTCOME", "Optional: how each issue was settled, for negotiations whose outcome is known "
               "(read by `python -m parley backtest`); a folder without it still validates.", required=False),
 )

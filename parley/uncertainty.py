@@ -36,10 +36,12 @@ class Arrays:
 
     @classmethod
     def of(cls, frame: pd.DataFrame) -> "Arrays":
-        frame = frame.sort_values("actor_id", kind="stable")
-        frame = frame[(frame["salience"] > 0) & (frame["capability"] > 0)]
-        return cls(list(frame["actor_id"]), frame["position"].to_numpy(float), frame["salience"].to_numpy(float),
-                   frame["capability"].to_numpy(float))
+        if not frame["actor_id"].is_monotonic_increasing:
+            frame = frame.sort_values("actor_id", kind="stable")
+        salience, capability = frame["salience"].to_numpy(float), frame["capability"].to_numpy(float)
+        on = (salience > 0) & (capability > 0)
+        ids = [a for a, keep in zip(frame["actor_id"].tolist(), on) if keep]
+        return cls(ids, frame["position"].to_numpy(float)[on], salience[on], capability[on])
 
 
 def final_medians(position: np.ndarray, salience: np.ndarray, capability: np.ndarray, *,
@@ -66,7 +68,8 @@ def draw_inputs(data: Arrays, draws: int, spread: dict | None = None, seed: int 
 
 
 def assess(frame: pd.DataFrame, issue_id: str = "", *, draws: int = DEFAULT_DRAWS, spread: dict | None = None,
-           seed: int = DEFAULT_SEED, rounds: int = bargaining.DEFAULT_ROUNDS, reading=bargaining.DEFAULT_READING) -> dict:
+           seed: int = DEFAULT_SEED, rounds: int = bargaining.DEFAULT_ROUNDS,
+           reading=bargaining.DEFAULT_READING) -> dict:
     """Everything the briefing says about one issue's uncertainty, from one batch of the model.
 
     * interval: 10th-90th percentile of the forecast over `draws` seeded draws of the inputs
@@ -144,9 +147,9 @@ def _cut(data: Arrays, actor_id: str, factors: np.ndarray):
 
 def weight_shares(frame: pd.DataFrame) -> pd.Series:
     """Each actor's share of the issue's weight (capability or influence x salience), by actor_id."""
-    weight = frame["capability"].astype(float) * frame["salience"].astype(float)
+    weight = frame["capability"].to_numpy(float) * frame["salience"].to_numpy(float)
     total = float(weight.sum())
-    return pd.Series(weight.to_numpy() / total if total > 0 else 0.0, index=frame["actor_id"].to_numpy())
+    return pd.Series(weight / total if total > 0 else 0.0, index=frame["actor_id"].tolist(), dtype=float)
 
 
 def varied_forecasts(frame: pd.DataFrame, actor_id: str, what: str, factors, *,
@@ -157,7 +160,8 @@ def varied_forecasts(frame: pd.DataFrame, actor_id: str, what: str, factors, *,
     NaN where no actor has weight.
     """
     factors = np.asarray(factors, dtype=float)
-    frame = frame.sort_values("actor_id", kind="stable")
+    if not frame["actor_id"].is_monotonic_increasing:
+        frame = frame.sort_values("actor_id", kind="stable")
     mine = (frame["actor_id"] == actor_id).to_numpy()
     salience = np.tile(frame["salience"].to_numpy(float), (len(factors), 1))
     capability = np.tile(frame["capability"].to_numpy(float), (len(factors), 1))

@@ -224,8 +224,8 @@ def test_one_influence_row_per_actor_and_issue(korea_copy):
     set_cell(korea_copy / "influence.csv", 1, "actor_id", "south_korea")
     with pytest.raises(DataError) as caught:
         load_conflict(korea_copy)
-    assert [str(p) for p in caught.value.problems] == [
-        "korea-1950/influence.csv:3: issue_id: second influence row of south_korea on pow_repatriation (first on line 2)"]
+    assert [str(p) for p in caught.value.problems] == ["korea-1950/influence.csv:3: issue_id: second influence row "
+                                                       "of south_korea on pow_repatriation (first on line 2)"]
 
 
 OLD_FORMAT = KOREA.parent / "old-format"  # a folder written before source_type existed; must keep validating
