@@ -107,7 +107,7 @@ def _read_list(path: Path, key: str) -> dict[str, dict[str, str]]:
 
 @lru_cache(maxsize=None)
 def deny_list() -> dict[str, dict[str, str]]:
-    """domain -> {domain, reason}: content farms, aggregators and Wikipedia with its mirrors (parley/sourcing/deny.csv)."""
+    """domain -> {domain, reason}: content farms, aggregators, Wikipedia and its mirrors (sourcing/deny.csv)."""
     return _read_list(DENY_LIST, "domain")
 
 
@@ -313,12 +313,14 @@ def party_media_misuse(rows: list[Row]) -> list[Problem]:
         entry = listed(r.url, party_media())
         if entry is None:
             if r.grade == "party_media":
-                found.append(Problem(r.file, r.line, "source_type", f"graded party_media, but {host(r.url) or 'the source'}"
-                                     " is not in parley/sourcing/party_media.csv: add it with the actor it speaks for"))
+                found.append(Problem(r.file, r.line, "source_type",
+                                     f"graded party_media, but {host(r.url) or 'the source'} is not in "
+                                     "parley/sourcing/party_media.csv: add it with the actor it speaks for"))
             continue
         party, outlet = entry["actor"], f"{entry['outlet']} ({entry['label']})"
         if r.grade not in ("party_media", schema.UNGRADED):
-            found.append(Problem(r.file, r.line, "source_type", f"{outlet} is graded {r.grade!r}: grade it party_media"))
+            found.append(Problem(r.file, r.line, "source_type",
+                                 f"{outlet} is graded {r.grade!r}: grade it party_media"))
         if r.event_id and set(r.actors) != {party}:
             others = ", ".join(a for a in r.actors if a != party) or "no actor"
             found.append(Problem(r.file, r.line, "source_url", f"event sourced only to {outlet}, which speaks for "

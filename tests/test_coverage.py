@@ -1,4 +1,4 @@
-"""Coverage said plainly: covered_until in conflict.toml, validation, the trend rule, the briefing, schedule and index."""
+"""Coverage said plainly: covered_until in conflict.toml, validation, trend rule, briefing, schedule and index."""
 
 from __future__ import annotations
 
@@ -144,8 +144,8 @@ def test_schedule_cli_reports_uncovered_periods(tmp_path):
                    "--out", str(tmp_path), "--quiet")
     assert done.returncode == 0, done.stderr
     assert done.stdout.startswith("rendered 0, up to date 0, failed 0")
-    assert "not covered (after covered_until 1954-06-15), skipped: 1954-07, 1954-08 (--include-uncovered renders them)" \
-        in done.stdout
+    assert ("not covered (after covered_until 1954-06-15), skipped: 1954-07, 1954-08 "
+            "(--include-uncovered renders them)") in done.stdout
     assert not (tmp_path / "korea-1950").exists()
 
 

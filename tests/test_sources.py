@@ -242,10 +242,9 @@ def test_party_media_grade_on_an_unlisted_domain(graded):
 
 def test_party_media_table_maps_the_issue_outlets():
     media = sources.party_media()
-    assert {d: media[d]["actor"] for d in ("tass.com", "ria.ru", "rt.com", "sputnikglobe.com", "ukrinform.net",
-                                           "tabnak.ir")} == {"tass.com": "russia", "ria.ru": "russia", "rt.com": "russia",
-                                                             "sputnikglobe.com": "russia", "ukrinform.net": "ukraine",
-                                                             "tabnak.ir": "iran"}
+    expected = {"tass.com": "russia", "ria.ru": "russia", "rt.com": "russia", "sputnikglobe.com": "russia",
+                "ukrinform.net": "ukraine", "tabnak.ir": "iran"}
+    assert {domain: media[domain]["actor"] for domain in expected} == expected
     assert sources.party_media_label("https://www.rt.com/russia/1/", None) == "Russian state media"
     assert sources.party_media_label("https://example.org/", "party_media") == "one party's state media"
     assert sources.party_media_label("https://example.org/", "major") is None
