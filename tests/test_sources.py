@@ -227,6 +227,16 @@ def test_event_sourced_only_to_one_partys_media(graded):
     assert not any(p.startswith("korea-1950/events.csv:4:") for p in found(graded))
 
 
+def test_party_media_for_its_partys_own_statement_is_fine(graded):
+    assert (cell(graded, "events.csv", 18, "category"), cell(graded, "events.csv", 18, "actors")) == \
+        ("statement", "china;north_korea;unc")  # Zhou Enlai's proposal
+    set_cell(graded / "events.csv", 16, "source_type", "party_media")
+    xinhua = "https://www.xinhuanet.com/english/zhou.htm"
+    assert added(graded, edit(graded, "events.csv", 18, "source_url", xinhua)) == set()
+    set_cell(graded / "events.csv", 16, "category", "negotiation")  # no longer the party's own words
+    assert any(p.startswith("korea-1950/events.csv:18: source_url: event sourced only to Xinhua") for p in found(graded))
+
+
 def test_party_media_graded_as_something_else(graded):
     assert cell(graded, "positions.csv", 13, "actor_id") == "north_korea"
     new = added(graded, edit(graded, "positions.csv", 13, "source_url", KCNA))  # graded major
