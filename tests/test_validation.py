@@ -195,51 +195,6 @@ def test_graded_rows_are_not_counted_as_ungraded(korea_copy):
 
 
 def test_grade_definitions_in_the_docs_come_from_the_schema():
-    from conftest import ROOT
-    assert tuple(schema.SOURCE_TYPE_DEFINITIONS) == schema.SOURCE_TYPES == (
-        "official", "wire", "major", "specialist", "regional", "party_media", "other")
-    grades = schema.source_grades_markdown()
-    for grade in schema.SOURCE_TYPES:
-        assert f"| `{grade}` |" in grades
-    assert grades in (ROOT / "docs" / "sourcing.md").read_text(encoding="utf-8"), \
-        "paste `python -m parley schema-docs --grades` into docs/sourcing.md"
-    assert grades in schema.markdown_docs()
-
-
-def test_sourcing_doc_states_the_audit_constants():
-    from conftest import ROOT
-    from parley import sources
-    doc = (ROOT / "docs" / "sourcing.md").read_text(encoding="utf-8")
-    assert f"more than {sources.SHARED_URL_DAYS} days apart** (`SHARED_URL_DAYS`)" in doc
-    assert f"more than {sources.MAX_SOURCE_DAYS} days** (`MAX_SOURCE_DAYS`)" in doc
-    assert f"by more than {sources.TIMEZONE_DAYS} day (`TIMEZONE_DAYS`)" in doc
-
-
-OLD_FORMAT = KOREA.parent / "old-format"  # a folder written before source_type existed; must keep validating
-
-
-def test_old_format_folder_without_source_type_still_validates():
-    header = (OLD_FORMAT / "events.csv").read_text(encoding="utf-8").splitlines()[0]
-    assert "source_type" not in header
-    conflict = load_conflict(OLD_FORMAT)
-    assert conflict.events["source_type"].isna().all() and conflict.positions["source_type"].isna().all()
-    done = run_cli("validate", str(OLD_FORMAT))
-    assert done.returncode == 0, done.stderr
-    assert "  sources       67  rows ungraded (no source_type): see docs/sourcing.md" in done.stdout.splitlines()
-
-
-def test_graded_rows_are_not_counted_as_ungraded(korea_copy):
-    for name in ("actors.csv", "events.csv", "positions.csv"):
-        lines = (korea_copy / name).read_text(encoding="utf-8").splitlines()
-        (korea_copy / name).write_text("\n".join([lines[0] + ",source_type"] + [line + ",major" for line in lines[1:]])
-                                       + "\n", encoding="utf-8")
-    set_cell(korea_copy / "events.csv", 0, "source_type", "")
-    done = run_cli("validate", str(korea_copy))
-    assert done.returncode == 0, done.stderr
-    assert "  sources        1  rows ungraded (no source_type): see docs/sourcing.md" in done.stdout
-
-
-def test_grade_definitions_in_the_docs_come_from_the_schema():
     assert tuple(schema.SOURCE_TYPE_DEFINITIONS) == schema.SOURCE_TYPES == (
         "official", "wire", "major", "specialist", "regional", "party_media", "other")
     grades = schema.source_grades_markdown()
