@@ -175,7 +175,8 @@ class Briefing:
                 f"<p class='parley-meta'>Period {self.period.start:%Y-%m-%d} to {self.period.end:%Y-%m-%d}, compared with "
                 f"{esc(c.previous.title())}. Actors: {actors}. Issues: {issues}.</p>"
                 f"<p>{esc(self.conflict.meta.summary)}</p>"
-                + (f"<p class='parley-coverage'><b>{self.coverage_sentence()}</b></p>" if self.coverage_sentence() else "")
+                + (f"<p class='parley-coverage'><b>{self.coverage_sentence()}</b></p>"
+                   if self.coverage_sentence() else "")
                 + f"<p data-overall-trend=\"{esc(c.overall)}\" data-coverage=\"{c.coverage.state}\" "
                   f"data-covered-until=\"{c.coverage.covered_until or ''}\">Overall trend: "
                 f"{trend_badge(c.overall)} (rule: <a href='#trend-rule'>below</a>).</p>")
@@ -228,14 +229,16 @@ class Briefing:
             points.append(f"Widest gaps at {self.as_of:%d %B %Y}: {widest}.")
         if not c.coverage.judged:
             points.append(f"Overall trend {changes.NOT_COVERED}: the data ends on {c.coverage.covered_until:%d %B %Y}, "
-                          "so no verdict is given for days it does not cover (a gap in collection is not a quiet period).")
+                          "so no verdict is given for days it does not cover "
+                          "(a gap in collection is not a quiet period).")
             return points
         shifted = c.gaps[c.gaps["trend"] != "unchanged"]
         trend_text = ", ".join(f"{esc(self.name_of_issue(r['issue_id']))} {r['trend']}" for _, r in shifted.iterrows())
         judged = (f" (judged up to {c.coverage.covered_until:%d %B %Y}, the end of coverage)"
                   if c.coverage.state == "partial" else "")
         points.append(f"Overall trend {c.overall}{judged}"
-                      + (f": {trend_text}." if trend_text else f"; no gap moved by {changes.THRESHOLD:g} points or more."))
+                      + (f": {trend_text}." if trend_text
+                         else f"; no gap moved by {changes.THRESHOLD:g} points or more."))
         return points
 
     def key_points_html(self) -> str:
@@ -315,9 +318,10 @@ class Briefing:
         """The sources, each with its grade, and the shares by grade (docs/sourcing.md defines the grades)."""
         src = self.sources()
         counts = grading.grade_counts(src["grade"])
-        shares = ", ".join(f"{grade_badge(g)} {n} ({n / len(src):.0%})" for g, n in counts.items() if n) if len(src) else ""
+        shares = ", ".join(f"{grade_badge(g)} {n} ({n / len(src):.0%})" for g, n in counts.items() if n)
         items = "".join(f"<li>{grade_badge(r['grade'])} {link(r['source_url'] or None, r['source'])} "
-                        f"<span class='parley-note'>({esc(r['used for'])}){media_note(r['source_url'], r['grade'])}</span></li>"
+                        f"<span class='parley-note'>({esc(r['used for'])})"
+                        f"{media_note(r['source_url'], r['grade'])}</span></li>"
                         for _, r in src.iterrows())
         return (f"<h2>Sources</h2><p>{len(src)} sources used in this briefing. By grade: {shares}.</p>"
                 f"<p class='parley-note'>Grades: official text, wire agency, outlet of record (major), specialist "

@@ -32,7 +32,8 @@ def _summary(conflict) -> str:
     if ungraded:
         lines.append(f"  sources    {ungraded:>5}  rows ungraded (no source_type): see docs/sourcing.md")
     covered = conflict.covered_until
-    declared = "conflict.toml" if conflict.meta.covered_until else "latest dated row; set covered_until in conflict.toml"
+    declared = ("conflict.toml" if conflict.meta.covered_until
+                else "latest dated row; set covered_until in conflict.toml")
     lines.append(f"  covered    until {covered:%Y-%m-%d} ({declared})" if covered else "  covered    nothing dated")
     if conflict.outcome is not None:
         known = ", ".join(conflict.outcome["issue_id"])

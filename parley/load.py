@@ -269,8 +269,7 @@ def _cross_check(label_of: dict[str, str], tables: dict[str, pd.DataFrame], meta
                 problems.append(Problem(label, line, "date", f"second position of {key[0]} on {key[1]} at {key[2]} (first on line {seen[key]})"))
             seen.setdefault(key, line)
     _check_influence(tables.get("influence.csv"), label_of.get("influence.csv", ""), actors, issues, known, problems)
-    if meta is not None and meta.covered_until is not None:
-        _check_coverage(tables, label_of, meta.covered_until, problems)
+    _check_coverage(tables, label_of, meta, problems)
     if "outcome.csv" in tables:
         label = label_of["outcome.csv"]
         for line, row in tables["outcome.csv"].iterrows():
@@ -281,10 +280,12 @@ def _cross_check(label_of: dict[str, str], tables: dict[str, pd.DataFrame], meta
         known(meta.default_issues, issues, meta_label, lines.get("default_issues", 1), "default_issues", "issue")
 
 
-def _check_coverage(tables: dict[str, pd.DataFrame], label_of: dict[str, str], covered_until: dt.date,
+def _check_coverage(tables: dict[str, pd.DataFrame], label_of: dict[str, str], meta: ConflictMeta | None,
                     problems: list[Problem]) -> None:
-    """Rows dated after covered_until claim knowledge the folder says it does not keep: errors."""
-    limit = covered_until.isoformat()
+    """Rows dated after a declared covered_until claim knowledge the folder says it does not keep: errors."""
+    if meta is None or meta.covered_until is None:
+        return
+    limit = meta.covered_until.isoformat()
     for file, columns in (("events.csv", ("date", "end_date")), ("positions.csv", ("date",))):
         if file not in tables:
             continue

@@ -173,7 +173,8 @@ def summary(outcome: Outcome) -> str:
     lines += [f"  rendered {label}" for label in outcome.rendered]
     lines += [f"  FAILED {label}: {message}" for label, message in sorted(outcome.failed.items())]
     if outcome.uncovered:
-        lines.append(f"  not covered (after covered_until {outcome.covered_until}), skipped: {', '.join(outcome.uncovered)}"
+        lines.append(f"  not covered (after covered_until {outcome.covered_until}), skipped: "
+                     f"{', '.join(outcome.uncovered)}"
                      " (--include-uncovered renders them)")
     return "\n".join(lines)
 

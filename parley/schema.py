@@ -55,7 +55,8 @@ TRUE_FALSE = ("true", "false")
 # Each grade: (what it is, examples). The order is the order of trust; docs/sourcing.md and
 # docs/data-format.md show this table (generated, tested), so the docs cannot drift from the code.
 SOURCE_TYPE_DEFINITIONS = {
-    "official": ("The text of a government, institution, court or agreement, from its own site or an official collection.",
+    "official": ("The text of a government, institution, court or agreement, from its own site or an official "
+                 "collection.",
                  "kremlin.ru transcripts, whitehouse.gov statements, EUR-Lex regulations, Council conclusions, "
                  "UN Security Council resolutions, FRUS documents"),
     "wire": ("A news agency's own story, or a copy that names the wire.",
@@ -376,7 +377,8 @@ def type_name(column: pa.Column) -> str:
 def source_grades_markdown() -> str:
     """The grade table shown in docs/data-format.md and docs/sourcing.md (tests keep both equal to this)."""
     rows = ["| grade | what it is | examples |", "|---|---|---|"]
-    rows += [f"| `{grade}` | {meaning} | {examples} |" for grade, (meaning, examples) in SOURCE_TYPE_DEFINITIONS.items()]
+    rows += [f"| `{grade}` | {meaning} | {examples} |"
+             for grade, (meaning, examples) in SOURCE_TYPE_DEFINITIONS.items()]
     return "\n".join(rows)
 
 

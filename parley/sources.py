@@ -53,6 +53,7 @@ class Row:
     end: dt.date | None = None  # events: last day
     event_id: str | None = None
     actors: tuple[str, ...] = ()  # positions and actors: the actor; events: every actor
+    category: str | None = None  # events
 
     @property
     def what(self) -> str:
@@ -107,7 +108,7 @@ def _read_list(path: Path, key: str) -> dict[str, dict[str, str]]:
 
 @lru_cache(maxsize=None)
 def deny_list() -> dict[str, dict[str, str]]:
-    """domain -> {domain, reason}: content farms, aggregators and Wikipedia with its mirrors (parley/sourcing/deny.csv)."""
+    """domain -> {domain, reason}: content farms, aggregators, Wikipedia and its mirrors (sourcing/deny.csv)."""
     return _read_list(DENY_LIST, "domain")
 
 
@@ -184,6 +185,7 @@ def _read_sourced(folder: Path, name: str) -> list[Row]:
         rows.append(Row(file=label, line=line, table=table, source=cell.get("source", ""),
                         url=cell.get("source_url") or None, grade=grade_of(cell.get("source_type")),
                         start=start, end=_date(cell.get("end_date")) or start, event_id=cell.get("event_id") or None,
+                        category=cell.get("category") or None,
                         actors=tuple(a.strip() for a in actors.split(schema.LIST_SEPARATOR) if a.strip())))
     return rows
 
@@ -308,6 +310,11 @@ def far_dates(rows: list[Row]) -> list[Problem]:
     return found
 
 
+def own_words(event: Row, party: str) -> bool:
+    """An event its party's media may report: the party alone acts, or it is a statement the party makes."""
+    return set(event.actors) == {party} or (event.category == "statement" and party in event.actors)
+
+
 def party_media_misuse(rows: list[Row]) -> list[Problem]:
     """State media only for its own party's statements; and graded as what it is."""
     found = []
@@ -315,13 +322,15 @@ def party_media_misuse(rows: list[Row]) -> list[Problem]:
         entry = listed(r.url, party_media())
         if entry is None:
             if r.grade == "party_media":
-                found.append(Problem(r.file, r.line, "source_type", f"graded party_media, but {host(r.url) or 'the source'}"
-                                     " is not in parley/sourcing/party_media.csv: add it with the actor it speaks for"))
+                found.append(Problem(r.file, r.line, "source_type",
+                                     f"graded party_media, but {host(r.url) or 'the source'} is not in "
+                                     "parley/sourcing/party_media.csv: add it with the actor it speaks for"))
             continue
         party, outlet = entry["actor"], f"{entry['outlet']} ({entry['label']})"
         if r.grade not in ("party_media", schema.UNGRADED):
-            found.append(Problem(r.file, r.line, "source_type", f"{outlet} is graded {r.grade!r}: grade it party_media"))
-        if r.event_id and set(r.actors) != {party}:
+            found.append(Problem(r.file, r.line, "source_type",
+                                 f"{outlet} is graded {r.grade!r}: grade it party_media"))
+        if r.event_id and not own_words(r, party):
             others = ", ".join(a for a in r.actors if a != party) or "no actor"
             found.append(Problem(r.file, r.line, "source_url", f"event sourced only to {outlet}, which speaks for "
                                  f"{party}, but it involves {others}: cite an independent report"))

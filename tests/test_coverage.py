@@ -1,4 +1,4 @@
-"""Coverage said plainly: covered_until in conflict.toml, validation, the trend rule, the briefing, schedule and index."""
+"""Coverage said plainly: covered_until in conflict.toml, validation, trend rule, briefing, schedule and index."""
 
 from __future__ import annotations
 
@@ -99,6 +99,7 @@ def test_period_past_coverage_is_not_covered_never_unchanged():
     assert set(b.changes.gaps["trend"]) == {changes.NOT_COVERED}
     points = " ".join(b.key_points())
     assert "unchanged" not in points and "Overall trend not covered" in points
+    assert b.key_points()[0].startswith("Not covered: the data is kept current only up to 15 June 1954")
     assert "the period is not covered by the data" in points
     header = b.header_html()
     assert 'data-overall-trend="not covered"' in header and 'data-coverage="none"' in header
@@ -113,6 +114,7 @@ def test_mostly_covered_period_is_judged_at_the_end_of_coverage():
     assert "Partly covered: the data is kept current only up to 15 June 1954; the last 15 of the period's 30 days" \
         in b.header_html()
     assert any("(judged up to 15 June 1954, the end of coverage)" in p for p in b.key_points())
+    assert b.key_points()[0].startswith("Partly covered:")
 
 
 def test_barely_covered_period_gets_no_verdict(korea_copy):
@@ -142,8 +144,8 @@ def test_schedule_cli_reports_uncovered_periods(tmp_path):
                    "--out", str(tmp_path), "--quiet")
     assert done.returncode == 0, done.stderr
     assert done.stdout.startswith("rendered 0, up to date 0, failed 0")
-    assert "not covered (after covered_until 1954-06-15), skipped: 1954-07, 1954-08 (--include-uncovered renders them)" \
-        in done.stdout
+    assert ("not covered (after covered_until 1954-06-15), skipped: 1954-07, 1954-08 "
+            "(--include-uncovered renders them)") in done.stdout
     assert not (tmp_path / "korea-1950").exists()
 
 

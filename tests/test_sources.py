@@ -227,6 +227,17 @@ def test_event_sourced_only_to_one_partys_media(graded):
     assert not any(p.startswith("korea-1950/events.csv:4:") for p in found(graded))
 
 
+def test_party_media_for_its_partys_own_statement_is_fine(graded):
+    assert (cell(graded, "events.csv", 18, "category"), cell(graded, "events.csv", 18, "actors")) == \
+        ("statement", "china;north_korea;unc")  # Zhou Enlai's proposal
+    set_cell(graded / "events.csv", 16, "source_type", "party_media")
+    xinhua = "https://www.xinhuanet.com/english/zhou.htm"
+    assert added(graded, edit(graded, "events.csv", 18, "source_url", xinhua)) == set()
+    set_cell(graded / "events.csv", 16, "category", "negotiation")  # no longer the party's own words
+    reported = found(graded)
+    assert any(p.startswith("korea-1950/events.csv:18: source_url: event sourced only to Xinhua") for p in reported)
+
+
 def test_party_media_graded_as_something_else(graded):
     assert cell(graded, "positions.csv", 13, "actor_id") == "north_korea"
     new = added(graded, edit(graded, "positions.csv", 13, "source_url", KCNA))  # graded major
@@ -242,10 +253,9 @@ def test_party_media_grade_on_an_unlisted_domain(graded):
 
 def test_party_media_table_maps_the_issue_outlets():
     media = sources.party_media()
-    assert {d: media[d]["actor"] for d in ("tass.com", "ria.ru", "rt.com", "sputnikglobe.com", "ukrinform.net",
-                                           "tabnak.ir")} == {"tass.com": "russia", "ria.ru": "russia", "rt.com": "russia",
-                                                             "sputnikglobe.com": "russia", "ukrinform.net": "ukraine",
-                                                             "tabnak.ir": "iran"}
+    expected = {"tass.com": "russia", "ria.ru": "russia", "rt.com": "russia", "sputnikglobe.com": "russia",
+                "ukrinform.net": "ukraine", "tabnak.ir": "iran"}
+    assert {domain: media[domain]["actor"] for domain in expected} == expected
     assert sources.party_media_label("https://www.rt.com/russia/1/", None) == "Russian state media"
     assert sources.party_media_label("https://example.org/", "party_media") == "one party's state media"
     assert sources.party_media_label("https://example.org/", "major") is None

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from parley import schema
+from parley import schema, sources
 from parley.errors import DataError
 from parley.load import load_conflict
 
-from conftest import KOREA, RUSSIA_UKRAINE, run_cli, set_cell
+from conftest import KOREA, ROOT, RUSSIA_UKRAINE, run_cli, set_cell
 
 # (file, data row, column, bad value, expected column in the error, message fragment)
 CELL_CASES = [
@@ -253,7 +253,6 @@ def test_graded_rows_are_not_counted_as_ungraded(korea_copy):
 
 
 def test_grade_definitions_in_the_docs_come_from_the_schema():
-    from conftest import ROOT
     assert tuple(schema.SOURCE_TYPE_DEFINITIONS) == schema.SOURCE_TYPES == (
         "official", "wire", "major", "specialist", "regional", "party_media", "other")
     grades = schema.source_grades_markdown()
@@ -265,8 +264,6 @@ def test_grade_definitions_in_the_docs_come_from_the_schema():
 
 
 def test_sourcing_doc_states_the_audit_constants():
-    from conftest import ROOT
-    from parley import sources
     doc = (ROOT / "docs" / "sourcing.md").read_text(encoding="utf-8")
     assert f"more than {sources.SHARED_URL_DAYS} days apart** (`SHARED_URL_DAYS`)" in doc
     assert f"more than {sources.MAX_SOURCE_DAYS} days** (`MAX_SOURCE_DAYS`)" in doc
