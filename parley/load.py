@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import csv
 import io
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -19,6 +18,7 @@ import pandera.pandas as pa
 
 from . import schema
 from .errors import DataError, Problem
+from .files import CsvSyntaxError, csv_records
 from .meta import ConflictMeta, decode, read_meta, relative_label
 from .meta import _toml_line as toml_line
 
@@ -92,17 +92,11 @@ def read_text_table(path: Path, label: str, table: pa.DataFrameSchema, problems:
         return None
 
     text = text.replace("\r\n", "\n")  # spreadsheet exports: CRLF counts as one line end, like LF
-    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
-    records: list[tuple[int, list[str]]] = []
-    previous_end = 0
     try:
-        for fields in reader:
-            start = previous_end + 1
-            previous_end = reader.line_num
-            if fields and any(f.strip() for f in fields):
-                records.append((start, fields))
-    except csv.Error as err:
-        problems.append(Problem(label, previous_end + 1, "-", f"is not valid CSV ({err})"))
+        records = [(start, fields) for start, fields in csv_records(io.StringIO(text, newline=""), strict=True)
+                   if fields and any(f.strip() for f in fields)]
+    except CsvSyntaxError as err:
+        problems.append(Problem(label, err.line, "-", f"is not valid CSV ({err.reason})"))
         return None
     if not records:
         problems.append(Problem(label, 1, "-", "has no header row"))

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from . import schema
 from .errors import DataError, Problem
+from .files import NotUtf8, decode_utf8
 
 
 @dataclass(frozen=True)
@@ -32,13 +33,10 @@ def relative_label(path: Path, root: Path) -> str:
 
 
 def decode(raw: bytes, label: str, problems: list[Problem]) -> str | None:
-    if raw.startswith(b"\xef\xbb\xbf"):
-        raw = raw[3:]
     try:
-        return raw.decode("utf-8")
-    except UnicodeDecodeError as err:
-        line = raw[: err.start].count(b"\n") + 1
-        problems.append(Problem(label, line, "-", f"is not UTF-8 (byte 0x{raw[err.start]:02x}); save the file as UTF-8"))
+        return decode_utf8(raw)
+    except NotUtf8 as err:
+        problems.append(Problem(label, err.line, "-", f"is not UTF-8 (byte 0x{err.byte:02x}); save the file as UTF-8"))
         return None
 
 

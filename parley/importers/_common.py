@@ -27,6 +27,7 @@ import pyarrow.parquet as pq
 
 from .. import load, schema
 from ..errors import DataError, Problem, UsageError
+from ..files import CsvSyntaxError, NotUtf8, csv_records, utf8_lines
 from . import tables
 
 MAX_LISTED = 10          # problems listed per (column, message); the rest are counted
@@ -149,58 +150,37 @@ def record_lines(path: Path, records: set[int]) -> tuple[dict[int, int], list[tu
         return out, ragged
     last = max(records)
     with path.open(encoding="utf-8-sig", errors="replace", newline="") as handle:
-        reader = csv.reader(handle)
-        previous_end = 0
         width = None
-        for record, fields in enumerate(reader, start=-1):
+        for record, (line, fields) in enumerate(csv_records(handle), start=-1):
             if width is None:
                 width = len(fields)
             elif fields and len(fields) != width and len(ragged) < MAX_STRUCTURE:
-                ragged.append((previous_end + 1, len(fields), width))
+                ragged.append((line, len(fields), width))
             if record in records:
-                out[record] = previous_end + 1
-            previous_end = reader.line_num
+                out[record] = line
             if record >= last:
                 break
     return out, ragged
-
-
-class _BadBytes(Exception):
-    def __init__(self, line: int, byte: int):
-        self.line, self.byte = line, byte
-
-
-def _decoded(handle):
-    for number, raw in enumerate(handle, start=1):
-        if number == 1 and raw.startswith(b"\xef\xbb\xbf"):
-            raw = raw[3:]
-        try:
-            yield raw.decode("utf-8")
-        except UnicodeDecodeError as err:
-            raise _BadBytes(number, raw[err.start]) from None
 
 
 def structure_problems(path: Path, label: str, reason: str) -> list[Problem]:
     """The exact, slow pass run when the fast reader refused the file: which lines break the CSV."""
     problems: list[Problem] = []
     with path.open("rb") as handle:
-        reader = csv.reader(_decoded(handle), strict=True)
         header_width = None
-        previous_end = 0
         try:
-            for fields in reader:
-                start, previous_end = previous_end + 1, reader.line_num
+            for line, fields in csv_records(utf8_lines(handle), strict=True):
                 if header_width is None:
                     header_width = len(fields)
                 elif fields and len(fields) > header_width:
-                    problems.append(Problem(label, start, "-", f"has {len(fields)} fields where the header has "
-                                                               f"{header_width} (an unquoted comma?)"))
+                    problems.append(Problem(label, line, "-", f"has {len(fields)} fields where the header has "
+                                                              f"{header_width} (an unquoted comma?)"))
                 if len(problems) >= MAX_STRUCTURE:
                     break
-        except _BadBytes as err:
+        except NotUtf8 as err:
             problems.append(Problem(label, err.line, "-", f"is not UTF-8 (byte 0x{err.byte:02x}); export or save the file as UTF-8"))
-        except csv.Error as err:
-            problems.append(Problem(label, previous_end + 1, "-", f"is not valid CSV ({err}); a quote left open?"))
+        except CsvSyntaxError as err:
+            problems.append(Problem(label, err.line, "-", f"is not valid CSV ({err.reason}); a quote left open?"))
     if not problems:
         problems.append(Problem(label, 1, "-", f"could not be read as CSV ({reason.splitlines()[0]})"))
     return problems
