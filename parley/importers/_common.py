@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import csv
 import os
+from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -328,86 +329,36 @@ def read_aliases(folder: Path) -> Aliases:
     return Aliases(ids, path)
 
 
+def names_in(value: str, multi: bool) -> list[str]:
+    """The actor names of one cell: ``;``-separated in a ``multi`` column (ACLED's associated actors)."""
+    return [n for n in (part.strip() for part in value.split(";")) if n] if multi else [value.strip()]
+
+
 def map_actors(raw: pl.DataFrame, aliases: Aliases, single: tuple[str, ...], multi: tuple[str, ...] = (),
                values: dict[str, list[str]] | None = None) -> tuple[pl.Expr, dict[str, int]]:
     """An expression for the ``actors`` id list, and the unmapped names with the number of rows naming them.
 
-    ``single`` columns hold one actor name; ``multi`` columns ``;``-separated names (ACLED's
-    associated actors); ``values``, if known, the distinct values of each column (:func:`distinct`).
-    The work is done on distinct names and combinations, then broadcast:
-    each column's names become codes (an Enum cast), the codes one integer per combination, and
-    the id list of each distinct combination is looked up by that integer.
+    ``single`` columns hold one actor name; ``multi`` columns ``;``-separated names;
+    ``values``, if known, the distinct values of each column (:func:`distinct`).
+    Exports repeat a few actor combinations over many rows, so the work is done once per distinct
+    combination: each column's names become codes (an Enum cast), the rows are grouped by their codes,
+    each group's ids are looked up in Python, and a join hands them back to every row.
     """
-    def names_in(value: str | None, column: str) -> list[str]:
-        if value is None:
-            return []
-        return [n for n in (part.strip() for part in value.split(";")) if n] if column in multi else [value.strip()]
-
     columns = single + multi
     values = values or {column: distinct(raw, column) for column in columns}
-    size = 1
-    for column in columns:
-        size *= len(values[column]) + 1
-    if size >= 2 ** 62:  # too many combinations to number: group the names themselves
-        return _map_actors_by_name(raw, aliases, single, multi)
-    key = None
-    for column in columns:
-        code = pl.col(column).cast(pl.Enum(values[column])).to_physical().cast(pl.Int64).fill_null(len(values[column]))
-        key = code if key is None else key * (len(values[column]) + 1) + code
-    keys = raw.select(key.alias("key")).get_column("key")
-    combinations = keys.value_counts(name="rows").sort("key")
-    ids_of: dict[tuple[str, str], list[str]] = {}   # (column, cell value) -> its actor ids
-    missing_of: dict[tuple[str, str], set[str]] = {}  # (column, cell value) -> its unmapped names
-    for column in columns:
-        for value in values[column]:
-            names = names_in(value, column)
-            ids_of[column, value] = [i for i in map(aliases.lookup, names) if i is not None]
-            missing_of[column, value] = {name for name in names if aliases.lookup(name) is None}
-    unmapped: dict[str, int] = {}
+    codes = raw.select(pl.col(c).cast(pl.Enum(values[c])).to_physical() for c in columns)
+    combinations = codes.group_by(columns).len("rows")
+    names = {c: [names_in(value, c in multi) for value in values[c]] for c in columns}
+    unmapped: Counter[str] = Counter()
     results: list[str | None] = []
-    for number, rows in combinations.iter_rows():
-        codes = []
-        for column in reversed(columns):
-            number, code = divmod(number, len(values[column]) + 1)
-            codes.append(code)
-        ids: dict[str, None] = {}
-        missing: set[str] = set()
-        for column, code in zip(columns, reversed(codes)):
-            if code < len(values[column]):
-                value = values[column][code]
-                ids.update(dict.fromkeys(ids_of[column, value]))
-                missing |= missing_of[column, value]
-        for name in missing:
-            unmapped[name] = unmapped.get(name, 0) + rows
-        results.append(";".join(ids) or None)
-    lists = pl.lit(pl.Series(results, dtype=pl.Utf8))
-    return lists.gather(pl.lit(combinations.get_column("key")).search_sorted(keys)), unmapped
-
-
-def _map_actors_by_name(raw: pl.DataFrame, aliases: Aliases, single: tuple[str, ...],
-                        multi: tuple[str, ...] = ()) -> tuple[pl.Expr, dict[str, int]]:
-    """:func:`map_actors` for exports with too many distinct names to number their combinations."""
-    def names_in(value: str | None, column: str) -> list[str]:
-        if value is None:
-            return []
-        return [n for n in (part.strip() for part in value.split(";")) if n] if column in multi else [value.strip()]
-
-    columns = single + multi
-    unmapped: dict[str, int] = {}
-    for combination in raw.group_by(columns).len().iter_rows():
-        missing = {name for value, column in zip(combination, columns) for name in names_in(value, column)
-                   if aliases.lookup(name) is None}
-        for name in missing:
-            unmapped[name] = unmapped.get(name, 0) + combination[-1]
-    parts: list[pl.Expr] = []
-    for column in columns:
-        mapping: dict[str, str] = {}
-        for value in raw.get_column(column).drop_nulls().unique().to_list():
-            ids = list(dict.fromkeys(i for i in map(aliases.lookup, names_in(value, column)) if i is not None))
-            if ids:
-                mapping[value] = ";".join(ids)
-        parts.append(pl.col(column).replace_strict(mapping, default=None, return_dtype=pl.Utf8))
-    return pl.concat_str(parts, separator=";", ignore_nulls=True), unmapped
+    for *combination, rows in combinations.iter_rows():
+        found = [name for column, code in zip(columns, combination) if code is not None for name in names[column][code]]
+        ids = [aliases.lookup(name) for name in found]
+        unmapped.update(dict.fromkeys((name for name, i in zip(found, ids) if i is None), rows))
+        results.append(";".join(dict.fromkeys(i for i in ids if i is not None)) or None)
+    lists = combinations.select(columns).with_columns(actors=pl.Series(results, dtype=pl.Utf8))
+    actors = codes.join(lists, on=columns, how="left", nulls_equal=True, maintain_order="left").get_column("actors")
+    return pl.lit(actors), dict(unmapped)
 
 
 def dedupe_id_lists(series: pl.Series) -> pl.Series:
