@@ -68,13 +68,20 @@ def csv_records(lines: Iterable[str], *, strict: bool = False) -> Iterator[tuple
         end = reader.line_num
 
 
-def temporary_beside(path: Path) -> Path:
-    """A new empty file (mode 644) next to ``path``: the same file system, so :func:`replace_with` is atomic."""
+@contextlib.contextmanager
+def temporary_beside(path: Path) -> Iterator[Path]:
+    """A new empty file (mode 644) next to ``path`` for the block to fill; it is removed when the block
+    ends unless :func:`replace_with` put it in place. Same folder, same file system: the rename is atomic."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     os.close(fd)
-    os.chmod(name, 0o644)
-    return Path(name)
+    temporary = Path(name)
+    try:
+        os.chmod(temporary, 0o644)
+        yield temporary
+    finally:
+        with contextlib.suppress(OSError):
+            temporary.unlink()
 
 
 def replace_with(temporary: Path, path: Path) -> None:
@@ -87,11 +94,6 @@ def replace_with(temporary: Path, path: Path) -> None:
 
 def write_atomic(path: Path, data: bytes) -> None:
     """Write ``data`` to a temporary name in the same folder, fsync, then rename over ``path``."""
-    temporary = temporary_beside(path)
-    try:
+    with temporary_beside(path) as temporary:
         temporary.write_bytes(data)
         replace_with(temporary, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            temporary.unlink()
-        raise

@@ -15,7 +15,6 @@ exact path runs, so problems are always reported by the exact path.
 from __future__ import annotations
 
 import csv
-import os
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -28,7 +27,7 @@ import pyarrow.parquet as pq
 
 from .. import load, schema
 from ..errors import DataError, Problem, UsageError
-from ..files import CsvSyntaxError, NotUtf8, csv_records, utf8_lines
+from ..files import CsvSyntaxError, NotUtf8, csv_records, replace_with, temporary_beside, utf8_lines
 from . import tables
 
 MAX_LISTED = 10          # problems listed per (column, message); the rest are counted
@@ -427,11 +426,11 @@ def _fingerprint() -> pl.Expr:
     return pl.sum_horizontal([pl.col(c).hash(seed=i) for i, c in enumerate(tables.COLUMNS)]).alias("fingerprint")
 
 
-def prepare(origin: str, table: pl.DataFrame, folder: Path) -> tuple[dict[str, int], Path | None]:
-    """Compare with the stored table and, if anything changed, write the new one to a temporary file.
+def prepare(origin: str, table: pl.DataFrame, folder: Path, temporary: Path) -> tuple[dict[str, int], bool]:
+    """Compare with the stored table and, if anything changed, write the new one to ``temporary``.
 
     The stored rows of other origins are kept; ``origin``'s rows become ``table``. Returns the
-    counts and the temporary file (None when nothing changed: the stored file stays untouched).
+    counts and whether ``temporary`` was written (not when nothing changed: the stored file stays untouched).
     """
     path = folder / tables.IMPORTED_FILE
     stored = _stored(path, f"{folder.name}/{tables.IMPORTED_FILE}")
@@ -449,74 +448,87 @@ def prepare(origin: str, table: pl.DataFrame, folder: Path) -> tuple[dict[str, i
     else:
         counts = {"added": table.height, "updated": 0, "removed": 0, "unchanged": 0}
     if counts["added"] == counts["updated"] == counts["removed"] == 0:
-        return counts, None
+        return counts, False
     result = table if stored is None else pl.concat(
         [table if o == origin else stored.filter(pl.col("origin") == o).collect() for o in tables.ORIGINS], how="vertical")
-    temporary = folder / f".{tables.IMPORTED_FILE}.{os.getpid()}.tmp"
-    try:
-        pq.write_table(result.to_arrow(compat_level=pl.CompatLevel.newest()), temporary, **PARQUET_OPTIONS)
-    except BaseException:
-        temporary.unlink(missing_ok=True)
-        raise
-    return counts, temporary
+    pq.write_table(result.to_arrow(compat_level=pl.CompatLevel.newest()), temporary, **PARQUET_OPTIONS)
+    return counts, True
+
+
+@dataclass
+class Staged:
+    """A mapped, validated table, compared with the stored one and, if it changed, written to the temporary file."""
+
+    rows: int
+    unmapped: dict[str, int]
+    counts: dict[str, int]
+    written: bool
+
+
+def stage(origin: str, table: pl.DataFrame, unmapped: dict[str, int], folder: Path,
+          temporary: Path) -> tuple[Staged, pp.errors.SchemaErrors | None]:
+    """Validate ``table`` (pandera, in a second thread) while it is compared and written (:func:`prepare`)."""
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        validation = pool.submit(schema_errors, table)
+        counts, written = prepare(origin, table, folder, temporary)
+        errors = validation.result()
+    return Staged(table.height, unmapped, counts, written), errors
+
+
+def fast_path(origin: str, fast: Callable[[Path, str, Aliases], tuple[pl.DataFrame, dict[str, int]] | None],
+              path: Path, aliases: Aliases, folder: Path, temporary: Path) -> Staged | None:
+    """The fast path's table, staged; None when ``fast`` gave up or its table failed validation."""
+    built = fast(path, str(path), aliases)
+    if built is None:
+        return None
+    staged, errors = stage(origin, *built, folder, temporary)
+    return staged if errors is None else None
+
+
+def exact_path(origin: str, build: Callable[[pl.DataFrame, Failures, Aliases], tuple[pl.DataFrame, dict[str, int]]],
+               raw: pl.DataFrame, failures: Failures, aliases: Aliases, folder: Path, temporary: Path,
+               source_column: dict[str, str]) -> Staged:
+    """``build``'s table of the export read as text, staged; or ImportDataError listing every problem
+    found, each at its line and on the export's own column (``source_column``: table column -> export column)."""
+    table, unmapped = build(raw, failures, aliases)
+    if failures:  # list every problem at once: the schema checks run on the rows that parsed
+        kept = ~failures.rejected
+        errors = schema_errors(table.filter(kept))
+        if errors is not None:
+            report_schema_errors(errors, raw.filter(kept), failures, source_column)
+        raise ImportDataError(failures.problems())
+    staged, errors = stage(origin, table, unmapped, folder, temporary)
+    if errors is not None:
+        report_schema_errors(errors, raw, failures, source_column)
+        raise ImportDataError(failures.problems())
+    return staged
 
 
 def run(origin: str, file, data_dir, *, required: tuple[str, ...], optional: tuple[str, ...],
         build: Callable[[pl.DataFrame, Failures, Aliases], tuple[pl.DataFrame, dict[str, int]]],
         source_column: dict[str, str],
         fast: Callable[[Path, str, Aliases], tuple[pl.DataFrame, dict[str, int]] | None] | None = None) -> ImportReport:
-    """Read, map (``build``), validate and store one export; raise DataError listing every problem.
+    """Read, map, validate and store one export; raise ImportDataError listing every problem.
 
-    ``fast``, if given, is tried first: it reads typed columns and maps without locating anything,
-    and gives up (None) at the first sign of a problem. When it gives up, or when its table fails
-    validation, the exact path (read as text, ``build``, locate every problem) runs from the start,
-    so problems are reported exactly as that path reports them.
-
-    Validation (pandera) runs in a second thread while the new table is compared and written to a
-    temporary file; the file replaces the stored one (``os.replace``, atomic) only if validation passed.
+    One path: ``fast``, if given, reads typed columns and maps without locating anything, and gives
+    up (None) at the first sign of a problem. When it gives up, or when its table fails validation,
+    the exact path (read as text, ``build``, locate every problem) runs from the start, so problems
+    are always reported the exact path's way. Either table is validated while it is compared and
+    written to a temporary file, which replaces the stored table (fsync, rename) only at the end.
     """
     path, folder = Path(file), Path(data_dir)
     if not folder.is_dir():
         raise UsageError(f"--into {folder}: no such conflict folder")
     if not path.is_file():
         raise UsageError(f"{path}: no such file")
-    label = str(path)
     aliases = read_aliases(folder)
-    built = fast(path, label, aliases) if fast is not None else None
-    if built is not None:
-        raw, failures = None, None
-        table, unmapped = built
-    else:
-        raw = read_export(path, label, required, optional, kind=f"{tables.ORIGIN_NAMES[origin]} export")
-        failures = Failures(path, label)
-        table, unmapped = build(raw, failures, aliases)
-        if failures:  # list every problem at once: the schema checks run on the rows that parsed
-            kept = ~failures.rejected
-            errors = schema_errors(table.filter(kept))
-            if errors is not None:
-                report_schema_errors(errors, raw.filter(kept), failures, source_column)
-            failures.raise_if_any()
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        validation = pool.submit(schema_errors, table)
-        try:
-            counts, temporary = prepare(origin, table, folder)
-        finally:
-            errors = validation.result()
-    try:
-        if errors is not None:
-            if raw is None:  # the fast path's table is wrong somewhere: locate it the exact way
-                if temporary is not None:
-                    temporary.unlink(missing_ok=True)
-                del table, built
-                return run(origin, file, data_dir, required=required, optional=optional, build=build,
-                           source_column=source_column)
-            report_schema_errors(errors, raw, failures, source_column)
-            failures.raise_if_any()
-        if temporary is not None:
-            os.replace(temporary, folder / tables.IMPORTED_FILE)
-    finally:
-        if temporary is not None:
-            temporary.unlink(missing_ok=True)
-    return ImportReport(origin=origin, source=str(path), target=folder / tables.IMPORTED_FILE, rows=table.height,
-                        written=temporary is not None, unmapped=unmapped,
-                        aliases_file=aliases.path or folder / tables.ALIASES_FILE, **counts)
+    target = folder / tables.IMPORTED_FILE
+    with temporary_beside(target) as temporary:
+        staged = fast_path(origin, fast, path, aliases, folder, temporary) if fast is not None else None
+        if staged is None:
+            raw = read_export(path, str(path), required, optional, kind=f"{tables.ORIGIN_NAMES[origin]} export")
+            staged = exact_path(origin, build, raw, Failures(path, str(path)), aliases, folder, temporary, source_column)
+        if staged.written:
+            replace_with(temporary, target)
+    return ImportReport(origin=origin, source=str(path), target=target, rows=staged.rows, written=staged.written,
+                        unmapped=staged.unmapped, aliases_file=aliases.path or folder / tables.ALIASES_FILE, **staged.counts)
