@@ -7,7 +7,6 @@ through :func:`esc` (text) or :func:`link` (addresses, http and https only).
 
 from __future__ import annotations
 
-import datetime as dt
 import html
 from dataclasses import dataclass
 from functools import cached_property
@@ -275,7 +274,3 @@ class Briefing:
         cur["src"] = [link(r["source_url"], r["source"]) for _, r in cur.iterrows()]
         return table(cur, {"issue": "Issue", "actor": "Actor", "pos": "Position", "sal": "Salience", "when": "Since",
                            "said": "Statement", "src": "Source"})
-
-
-def today() -> dt.date:
-    return dt.date.today()

@@ -20,7 +20,6 @@ from . import stances
 from .periods import Period
 
 THRESHOLD = 5.0
-VERDICTS = ("deteriorated", "improved", "unchanged")
 GAP_CHANGE_COLUMNS = ["issue_id", "gap_before", "gap_after", "change", "trend"]
 
 

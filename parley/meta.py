@@ -13,6 +13,7 @@ from pathlib import Path
 from . import schema
 from .errors import DataError, Problem
 from .files import NotUtf8, decode_utf8
+from .imported import ALIASES_FILE, IMPORTED_FILE
 
 
 @dataclass(frozen=True)
@@ -128,7 +129,7 @@ def conflict_files(folder: str | Path) -> list[Path]:
 def briefing_inputs(folder: str | Path) -> list[Path]:
     """Every data file a briefing of this conflict reads: its own tables, imported events, the reference table."""
     folder = Path(folder)
-    extra = [folder / name for name in ("actor_aliases.csv", "imported_events.parquet") if (folder / name).is_file()]
+    extra = [folder / name for name in (ALIASES_FILE, IMPORTED_FILE) if (folder / name).is_file()]
     outcomes = find_outcomes(folder)
     return conflict_files(folder) + extra + ([outcomes] if outcomes else [])
 

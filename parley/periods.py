@@ -6,6 +6,8 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
+import pandas as pd
+
 from .errors import UsageError
 
 MONTH_RE = re.compile(r"^(\d{4})-(\d{2})$")
@@ -42,6 +44,11 @@ class Period:
         if self.kind == "week":
             return f"week {self.label[-2:]} of {self.label[:4]} ({self.start:%d %b} to {self.end:%d %b %Y})"
         return f"{self.start:%d %b %Y} to {self.end:%d %b %Y}"
+
+
+def week_of(dates: pd.Series) -> pd.Series:
+    """The Monday (midnight) starting each date's week: how every weekly count buckets its dates."""
+    return (dates - pd.to_timedelta(dates.dt.day_of_week, unit="D")).dt.normalize()
 
 
 def month(day: dt.date) -> Period:

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import html
-import json
 import os
 import sys
 from concurrent.futures import ThreadPoolExecutor, as_completed
@@ -157,7 +156,3 @@ def summary(outcome: Outcome) -> str:
     lines += [f"  rendered {label}" for label in outcome.rendered]
     lines += [f"  FAILED {label}: {message}" for label, message in sorted(outcome.failed.items())]
     return "\n".join(lines)
-
-
-def as_json(outcome: Outcome) -> str:
-    return json.dumps({"rendered": outcome.rendered, "skipped": outcome.skipped, "failed": outcome.failed}, indent=2)

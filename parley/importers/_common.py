@@ -220,7 +220,8 @@ def read_export(path: Path, label: str, required: tuple[str, ...], optional: tup
     if blank:  # blank lines come out as rows of nulls
         raw = raw.filter(pl.any_horizontal(pl.col(columns).is_not_null()))
     if raw.height == 0:
-        raise ImportDataError([Problem(label, 1, "-", "has a header but no rows; nothing imported (an empty export would remove every stored event)")])
+        raise ImportDataError([Problem(label, 1, "-", "has a header but no rows; nothing imported "
+                                                      "(an empty export would remove every stored event)")])
     missing = [c for c in optional if c not in header]
     if missing:
         raw = raw.with_columns(pl.lit(None, dtype=pl.Utf8).alias(c) for c in missing)
@@ -358,6 +359,16 @@ def map_actors(raw: pl.DataFrame, aliases: Aliases, single: tuple[str, ...], mul
     lists = combinations.select(columns).with_columns(actors=pl.Series(results, dtype=pl.Utf8))
     actors = codes.join(lists, on=columns, how="left", nulls_equal=True, maintain_order="left").get_column("actors")
     return pl.lit(actors), dict(unmapped)
+
+
+def imported_columns(origin: str, original_id: pl.Expr, **columns: pl.Expr | str) -> list[pl.Expr]:
+    """The imported-events columns in table order (:data:`.tables.COLUMNS`): ``event_id`` and ``origin``
+    from ``origin`` and ``original_id``, the others from ``columns`` (an export column's name or an
+    expression), null where not given."""
+    given = {"event_id": pl.lit(tables.ID_PREFIX[origin]) + original_id, "origin": pl.lit(origin),
+             "original_id": original_id, **{name: pl.col(c) if isinstance(c, str) else c for name, c in columns.items()}}
+    return [given[name].alias(name) if name in given else pl.lit(None, dtype=column.dtype.type).alias(name)
+            for name, column in tables.IMPORTED_EVENTS.columns.items()]
 
 
 def dedupe_id_lists(series: pl.Series) -> pl.Series:
