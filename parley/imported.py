@@ -17,11 +17,10 @@ from pathlib import Path
 
 import pandas as pd
 
+from .meta import IMPORTED_FILE
 from .periods import week_of
 
 # Declared here, not in parley.importers.tables, so that the briefing path never imports polars.
-IMPORTED_FILE = "imported_events.parquet"
-ALIASES_FILE = "actor_aliases.csv"
 ORIGINS = ("acled", "ucdp-ged")  # also the order in which they are stored and shown
 ORIGIN_NAMES = {"acled": "ACLED", "ucdp-ged": "UCDP GED"}
 ORIGIN_CREDITS = {

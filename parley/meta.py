@@ -13,7 +13,6 @@ from pathlib import Path
 from . import schema
 from .errors import DataError, Problem
 from .files import NotUtf8, decode_utf8
-from .imported import ALIASES_FILE, IMPORTED_FILE
 
 
 @dataclass(frozen=True)
@@ -117,6 +116,10 @@ def find_outcomes(conflict_folder: str | Path | None = None) -> Path | None:
         if beside.is_file():
             return beside
     return DEFAULT_OUTCOMES if DEFAULT_OUTCOMES.is_file() else None
+
+
+IMPORTED_FILE = "imported_events.parquet"  # written by `parley import` (parley.importers)
+ALIASES_FILE = "actor_aliases.csv"  # export actor names -> actor ids, read by the importers
 
 
 def conflict_files(folder: str | Path) -> list[Path]:

@@ -371,16 +371,6 @@ def imported_columns(origin: str, original_id: pl.Expr, **columns: pl.Expr | str
             for name, column in tables.IMPORTED_EVENTS.columns.items()]
 
 
-def dedupe_id_lists(series: pl.Series) -> pl.Series:
-    """``a;b;a`` -> ``a;b``; empty -> null; computed once per distinct value."""
-    mapping = {}
-    for value in series.drop_nulls().unique().to_list():
-        ids = list(dict.fromkeys(p for p in value.split(";") if p))
-        if not ids or ";".join(ids) != value:
-            mapping[value] = ";".join(ids) if ids else None
-    return series.replace(mapping) if mapping else series
-
-
 # --- validating, comparing, writing -----------------------------------------------------------
 
 def schema_errors(table: pl.DataFrame) -> pp.errors.SchemaErrors | None:

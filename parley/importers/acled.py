@@ -120,15 +120,11 @@ def build(raw: pl.DataFrame, failures: Failures, aliases: Aliases) -> tuple[pl.D
 
     category = _category(parsed.select("_type", "_sub_type").unique().rows())
     actors, unmapped = _common.map_actors(raw, aliases, single=("actor1", "actor2"), multi=("assoc_actor_1", "assoc_actor_2"))
-    table = (
-        parsed.lazy()
-        .select(
-            *_columns(pl.col("_id"), pl.col("_date"), pl.col("_precision"), category, pl.col("_type"),
-                      pl.col("_sub_type"), actors, pl.col("_latitude"), pl.col("_longitude"), pl.col("_fatalities")),
-        )
-        .collect()
-    )
-    return table.with_columns(_common.dedupe_id_lists(table.get_column("actors"))), unmapped
+    table = parsed.lazy().select(
+        *_columns(pl.col("_id"), pl.col("_date"), pl.col("_precision"), category, pl.col("_type"),
+                  pl.col("_sub_type"), actors, pl.col("_latitude"), pl.col("_longitude"), pl.col("_fatalities")),
+    ).collect()
+    return table, unmapped
 
 
 def _columns(original_id, date, precision, category, event_type, sub_event_type, actors, latitude, longitude,
@@ -204,7 +200,7 @@ def fast_build(path, label: str, aliases: Aliases) -> tuple[pl.DataFrame, dict[s
                   text_column("sub_event_type", subs), actors, pl.col("latitude"), pl.col("longitude"),
                   pl.col("fatalities")),
     ).collect()
-    return table.with_columns(_common.dedupe_id_lists(table.get_column("actors"))), unmapped
+    return table, unmapped
 
 
 def import_acled(file, data_dir) -> ImportReport:

@@ -21,8 +21,9 @@ import pandera.polars as pp
 import polars as pl
 
 from .. import schema
-from ..imported import ALIASES_FILE, IMPORTED_FILE, ORIGINS
 from ..imported import ORIGIN_NAMES as ORIGIN_NAMES  # re-exported: the importers name their origins with it
+from ..imported import ORIGINS
+from ..meta import ALIASES_FILE, IMPORTED_FILE
 
 ID_PREFIX = {"acled": "acled:", "ucdp-ged": "ucdp:"}
 # Finer than the curated events' day/month/year: ACLED and UCDP both code week-level dates.

@@ -97,7 +97,7 @@ def build(raw: pl.DataFrame, failures: Failures, aliases: Aliases) -> tuple[pl.D
         fatalities=pl.col("_best"), fatalities_low=pl.col("_low"), fatalities_high=pl.col("_high"), source="source_article",
         notes="where_description",
     )).collect()
-    return table.with_columns(_common.dedupe_id_lists(table.get_column("actors"))), unmapped
+    return table, unmapped
 
 
 def import_ucdp_ged(file, data_dir) -> ImportReport:
