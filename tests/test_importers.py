@@ -726,3 +726,12 @@ def test_map_actors_matches_a_row_by_row_reference():
             counts[name] = counts.get(name, 0) + 1
     assert got == expected and unmapped == counts
     assert got[0] == "a;civ" and got[3] == "civ" and unmapped["X"] == 2 and unmapped[""] == 1
+
+
+def test_command_path_stays_pandas_free():
+    # parley.meta, periods and the CLI refuse bad arguments before pandas starts; the imported tables' file
+    # names (meta) and week bucketing (periods) must not pull it in
+    import subprocess
+    import sys
+    code = "import sys, parley.meta, parley.periods, parley.cli, parley.files; print('pandas' in sys.modules)"
+    assert subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip() == "False"
