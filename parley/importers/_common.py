@@ -458,7 +458,8 @@ def prepare(origin: str, table: pl.DataFrame, folder: Path, temporary: Path) -> 
 
 @dataclass
 class Staged:
-    """A mapped, validated table, compared with the stored one and, if it changed, written to the temporary file."""
+    """What staging a table found: its rows and unmapped names, the counts against the stored table, and whether
+    it was written to the temporary file (put in place only when its path returns it, i.e. it validated)."""
 
     rows: int
     unmapped: dict[str, int]
