@@ -342,7 +342,3 @@ class Briefing:
         cur["src"] = [link(r["source_url"], r["source"]) for _, r in cur.iterrows()]
         return table(cur, {"issue": "Issue", "actor": "Actor", "pos": "Position", "sal": "Salience", "when": "Since",
                            "said": "Statement", "src": "Source"})
-
-
-def today() -> dt.date:
-    return dt.date.today()

@@ -28,7 +28,6 @@ from .periods import Period
 
 THRESHOLD = 5.0
 NOT_COVERED = "not covered"
-VERDICTS = ("deteriorated", "improved", "unchanged", NOT_COVERED)
 MIN_COVERED_SHARE = 0.5  # a partly covered period gets a verdict only when at least half its days are covered
 GAP_CHANGE_COLUMNS = ["issue_id", "gap_before", "gap_after", "change", "trend"]
 

@@ -16,6 +16,7 @@ import plotly.io as pio
 from plotly.subplots import make_subplots
 
 from . import schema, stances
+from .periods import week_of
 
 WIDTH = 1100
 RIGHT = 170               # room for the legend on the right
@@ -377,7 +378,7 @@ def activity_counts(events: pd.DataFrame, freq: str, start, end) -> pd.DataFrame
     bins = pd.date_range(start.to_period("M").start_time if freq == "month" else start - pd.Timedelta(days=start.day_of_week),
                          end, freq="MS" if freq == "month" else "W-MON")
     key = inside["date"].dt.to_period("M").dt.start_time if freq == "month" else \
-        (inside["date"] - pd.to_timedelta(inside["date"].dt.day_of_week, unit="D")).dt.normalize()
+        week_of(inside["date"])
     table = inside.assign(bin=key).groupby(["bin", "category"]).size().unstack(fill_value=0)
     del rule
     return table.reindex(bins, fill_value=0).rename_axis("period")

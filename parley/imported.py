@@ -17,7 +17,11 @@ from pathlib import Path
 
 import pandas as pd
 
-IMPORTED_FILE = "imported_events.parquet"  # = parley.importers.tables.IMPORTED_FILE (polars-free import)
+from .meta import IMPORTED_FILE
+from .periods import week_of
+
+# Declared here, not in parley.importers.tables, so that the briefing path never imports polars.
+ORIGINS = ("acled", "ucdp-ged")  # also the order in which they are stored and shown
 ORIGIN_NAMES = {"acled": "ACLED", "ucdp-ged": "UCDP GED"}
 ORIGIN_CREDITS = {
     "acled": "ACLED (Armed Conflict Location & Event Data Project) export",
@@ -60,11 +64,6 @@ def load_imported(folder: str | Path, columns: tuple[str, ...] | list[str] = NEE
 
 
 # --- aggregations (pure) ----------------------------------------------------------------------
-
-def week_of(dates: pd.Series) -> pd.Series:
-    """The Monday starting each date's week (weeks as in parley.charts.activity)."""
-    return (dates - pd.to_timedelta(dates.dt.day_of_week, unit="D")).dt.normalize()
-
 
 def _weeks(start, end) -> pd.DatetimeIndex:
     start, end = pd.Timestamp(start), pd.Timestamp(end)
@@ -129,7 +128,7 @@ def admin1_totals(events: pd.DataFrame, start=None, end=None) -> pd.DataFrame:
 def primary_origin(events: pd.DataFrame) -> str | None:
     """The origin the single-source charts use: ACLED when present (finer event coverage), else UCDP GED."""
     present = set(events["origin"].unique()) if len(events) else set()
-    for origin in ("acled", "ucdp-ged"):
+    for origin in ORIGINS:
         if origin in present:
             return origin
     return None
@@ -138,7 +137,7 @@ def primary_origin(events: pd.DataFrame) -> str | None:
 # --- the briefing section ---------------------------------------------------------------------
 
 def _credit(origins) -> str:
-    return "; ".join(ORIGIN_CREDITS[o] for o in ("acled", "ucdp-ged") if o in set(origins)) + ", imported with parley"
+    return "; ".join(ORIGIN_CREDITS[o] for o in ORIGINS if o in set(origins)) + ", imported with parley"
 
 
 def imported_figures(folder: str | Path, start, end, *, trend_start=None) -> dict | None:
@@ -183,13 +182,13 @@ def summary_html(result: dict, period_title: str) -> str:
 
     period_events = result.get("period_events")
     events = result.get("events")
-    present = [ORIGIN_NAMES[o] for o in ORIGIN_NAMES if events is not None and o in set(events["origin"].unique())]
+    present = [ORIGIN_NAMES[o] for o in ORIGINS if events is not None and o in set(events["origin"].unique())]
     out = [f"<h2>Recorded events and fatalities ({esc(' and '.join(present) or 'imported data')})</h2>"]
     if result.get("origin") is None or period_events is None or period_events.empty:
         out.append(f"<p>No imported events in {esc(period_title)}.</p>")
         return "".join(out)
     sentences = []
-    for origin in ("acled", "ucdp-ged"):
+    for origin in ORIGINS:
         rows = period_events[period_events["origin"] == origin]
         if rows.empty:
             continue
@@ -218,9 +217,5 @@ def imported_section(briefing) -> list[tuple[str, object]]:
     return [("html", summary_html(result, period.title()))] + [("figure", fig) for fig in result["figures"]]
 
 
-def has_imported(folder: str | Path) -> bool:
-    return imported_path(folder).exists()
-
-
-__all__ = ["admin1_totals", "has_imported", "imported_figures", "imported_section", "load_imported", "primary_origin",
+__all__ = ["admin1_totals", "imported_figures", "imported_section", "load_imported", "primary_origin",
            "summary_html", "week_of", "weekly", "weekly_by_admin1", "weekly_by_category", "weekly_fatalities_by_origin"]

@@ -17,9 +17,9 @@ import plotly.graph_objects as go
 
 from . import schema
 from .charts import CATEGORY_COLORS, _layout, esc
+from .imported import ORIGIN_NAMES
 
 ORIGIN_COLORS = {"acled": "#b2182b", "ucdp-ged": "#2166ac"}
-ORIGIN_NAMES = {"acled": "ACLED", "ucdp-ged": "UCDP GED"}
 MAX_BUBBLE_PX = 60
 MAX_LABELS = 25
 

@@ -11,7 +11,6 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -20,6 +19,7 @@ import pandera.pandas as pa
 
 from . import schema
 from .errors import DataError, Problem
+from .files import CsvSyntaxError, csv_records
 from .meta import ConflictMeta, decode, read_meta, relative_label
 from .meta import _toml_line as toml_line
 
@@ -84,29 +84,13 @@ def _safe_path(folder: Path, name: str, label: str, problems: list[Problem]) -> 
     return path
 
 
-class CsvError(ValueError):
-    """Malformed CSV at a line of the file."""
+def text_records(text: str) -> list[tuple[int, list[str]]]:
+    """Non-blank records of a CSV text, each with the file line it starts on (quoted newlines counted).
 
-    def __init__(self, line: int, message: str):
-        super().__init__(message)
-        self.line = line
-
-
-def csv_records(text: str) -> list[tuple[int, list[str]]]:
-    """Non-blank records of a CSV text, each with the file line it starts on (quoted newlines counted)."""
+    Raises :class:`parley.files.CsvSyntaxError` at the line of malformed CSV."""
     text = text.replace("\r\n", "\n")  # spreadsheet exports: CRLF counts as one line end, like LF
-    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
-    records: list[tuple[int, list[str]]] = []
-    previous_end = 0
-    try:
-        for fields in reader:
-            start = previous_end + 1
-            previous_end = reader.line_num
-            if fields and any(f.strip() for f in fields):
-                records.append((start, fields))
-    except csv.Error as err:
-        raise CsvError(previous_end + 1, str(err)) from None
-    return records
+    return [(start, fields) for start, fields in csv_records(io.StringIO(text, newline=""), strict=True)
+            if fields and any(f.strip() for f in fields)]
 
 
 def _guess_delimiter(header_line: str) -> str | None:
@@ -134,9 +118,9 @@ def read_text_table(path: Path, label: str, table: pa.DataFrameSchema, problems:
         return None
 
     try:
-        records = csv_records(text)
-    except CsvError as err:
-        problems.append(Problem(label, err.line, "-", f"is not valid CSV ({err})"))
+        records = text_records(text)
+    except CsvSyntaxError as err:
+        problems.append(Problem(label, err.line, "-", f"is not valid CSV ({err.reason})"))
         return None
     if not records:
         problems.append(Problem(label, 1, "-", "has no header row"))

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from . import schema
 from .errors import DataError, Problem
+from .files import NotUtf8, decode_utf8
 
 
 @dataclass(frozen=True)
@@ -33,13 +34,10 @@ def relative_label(path: Path, root: Path) -> str:
 
 
 def decode(raw: bytes, label: str, problems: list[Problem]) -> str | None:
-    if raw.startswith(b"\xef\xbb\xbf"):
-        raw = raw[3:]
     try:
-        return raw.decode("utf-8")
-    except UnicodeDecodeError as err:
-        line = raw[: err.start].count(b"\n") + 1
-        problems.append(Problem(label, line, "-", f"is not UTF-8 (byte 0x{raw[err.start]:02x}); save the file as UTF-8"))
+        return decode_utf8(raw)
+    except NotUtf8 as err:
+        problems.append(Problem(label, err.line, "-", f"is not UTF-8 (byte 0x{err.byte:02x}); save the file as UTF-8"))
         return None
 
 
@@ -135,6 +133,9 @@ def find_outcomes(conflict_folder: str | Path | None = None) -> Path | None:
     return DEFAULT_OUTCOMES if DEFAULT_OUTCOMES.is_file() else None
 
 
+IMPORTED_FILE = "imported_events.parquet"  # written by `parley import` (parley.importers)
+ALIASES_FILE = "actor_aliases.csv"  # export actor names -> actor ids, read by the importers
+
 DEFAULT_HISTORICAL = DEFAULT_OUTCOMES.parent.parent / "historical"
 
 
@@ -166,7 +167,7 @@ def conflict_files(folder: str | Path) -> list[Path]:
 def briefing_inputs(folder: str | Path) -> list[Path]:
     """Every data file a briefing reads: its own tables, imported events, the reference table, the historical cases."""
     folder = Path(folder)
-    extra = [folder / name for name in ("actor_aliases.csv", "imported_events.parquet") if (folder / name).is_file()]
+    extra = [folder / name for name in (ALIASES_FILE, IMPORTED_FILE) if (folder / name).is_file()]
     outcomes = find_outcomes(folder)
     history = [path for case in historical_cases(find_historical(folder)) for path in conflict_files(case)]
     return conflict_files(folder) + extra + ([outcomes] if outcomes else []) + history

@@ -5,8 +5,12 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from .errors import UsageError
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 MONTH_RE = re.compile(r"^(\d{4})-(\d{2})$")
 WEEK_RE = re.compile(r"^(\d{4})-W(\d{2})$")
@@ -42,6 +46,13 @@ class Period:
         if self.kind == "week":
             return f"week {self.label[-2:]} of {self.label[:4]} ({self.start:%d %b} to {self.end:%d %b %Y})"
         return f"{self.start:%d %b %Y} to {self.end:%d %b %Y}"
+
+
+def week_of(dates: pd.Series) -> pd.Series:
+    """The Monday (midnight) starting each date's week: how every weekly count buckets its dates."""
+    import pandas as pd  # here, not at the top: the commands refuse bad periods without starting pandas
+
+    return (dates - pd.to_timedelta(dates.dt.day_of_week, unit="D")).dt.normalize()
 
 
 def month(day: dt.date) -> Period:

@@ -25,6 +25,7 @@ from pathlib import Path
 
 from . import __version__
 from .errors import DataError, ParleyError, RenderError, UsageError
+from .files import write_atomic
 from .meta import ConflictMeta, briefing_inputs, read_conflict_meta
 from .periods import Period
 
@@ -110,23 +111,6 @@ def locked(path: Path, blocking: bool = True):
             yield
         finally:
             fcntl.flock(handle, fcntl.LOCK_UN)
-
-
-def write_atomic(path: Path, data: bytes) -> None:
-    """Write to a temporary name in the same folder, fsync, then rename over the target."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        os.chmod(tmp, 0o644)
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
 
 
 def _clean_stale_temporaries(folder: Path) -> None:

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import html
-import json
 import os
 import sys
 from concurrent.futures import ThreadPoolExecutor, as_completed
@@ -177,8 +176,3 @@ def summary(outcome: Outcome) -> str:
                      f"{', '.join(outcome.uncovered)}"
                      " (--include-uncovered renders them)")
     return "\n".join(lines)
-
-
-def as_json(outcome: Outcome) -> str:
-    return json.dumps({"rendered": outcome.rendered, "skipped": outcome.skipped, "failed": outcome.failed,
-                       "uncovered": outcome.uncovered}, indent=2)

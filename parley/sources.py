@@ -167,10 +167,10 @@ def load_rows(folder: str | Path) -> list[Row]:
 
 
 def _read_sourced(folder: Path, name: str) -> list[Row]:
-    from .load import csv_records
+    from .load import text_records
     from .meta import relative_label
 
-    records = csv_records((folder / name).read_text(encoding="utf-8-sig"))
+    records = text_records((folder / name).read_text(encoding="utf-8-sig"))
     header = [h.strip() for h in records[0][1]] if records else []
     if "source" not in header:
         return []

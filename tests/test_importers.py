@@ -6,6 +6,7 @@ Every export here is synthetic (benchmarks/make_synthetic.py): neither dataset m
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import importlib.util
 import io
 import re
@@ -590,4 +591,147 @@ def test_imported_module_stays_light():
     import subprocess
     import sys
     code = "import sys, parley.imported, parley.imported_charts; print('polars' in sys.modules)"
+    assert subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip() == "False"
+
+
+# --- the fast path and its fallbacks (issue 14) ------------------------------------------------
+
+def spy(monkeypatch, module, name: str) -> list:
+    """Replace ``module.name`` by a wrapper that records each result; the list of results."""
+    results, function = [], getattr(module, name)
+
+    def wrapper(*args, **kwargs):
+        results.append(function(*args, **kwargs))
+        return results[-1]
+    monkeypatch.setattr(module, name, wrapper)
+    return results
+
+
+def exact_table(path: Path, folder: Path) -> tuple[pl.DataFrame, dict[str, int]]:
+    raw = _common.read_export(path, str(path), acled.REQUIRED, kind="ACLED export")
+    failures = _common.Failures(path, str(path))
+    built = acled.build(raw, failures, _common.read_aliases(folder))
+    assert not failures, failures.problems()
+    return built
+
+
+def test_fast_path_gives_up_and_the_exact_path_imports(folder, acled_file, tmp_path, monkeypatch):
+    # " 7 " is a number to the exact path (it strips), not to the CSV reader's typed parse
+    header, rows = rows_of(acled_file)
+    rows[5][header.index("fatalities")] = " 7 "
+    padded = write_rows(tmp_path / "padded.csv", header, rows)
+    fast, exact = spy(monkeypatch, acled, "fast_build"), spy(monkeypatch, acled, "build")
+    report = import_acled(padded, folder)
+    assert fast == [None] and len(exact) == 1                     # gave up; the exact path built the table
+    assert report.added == N and report.written
+    assert stored(folder).filter(pl.col("original_id") == rows[5][0])["fatalities"].item() == 7
+    assert not list(folder.glob(".*tmp"))
+
+
+def test_fast_table_failing_the_schema_is_thrown_away(folder, acled_file, tmp_path, monkeypatch):
+    # a longitude out of range and a duplicate id parse fine on the fast path; only the schema refuses them
+    import_acled(acled_file, folder)
+    before = (folder / IMPORTED_FILE).read_bytes()
+    header, rows = rows_of(acled_file)
+    rows[20][header.index("longitude")] = "200"
+    rows[30][0] = rows[29][0]
+    bad = write_rows(tmp_path / "bad.csv", header, rows)
+    fast, exact = spy(monkeypatch, acled, "fast_build"), spy(monkeypatch, acled, "build")
+    with pytest.raises(DataError) as caught:
+        import_acled(bad, folder)
+    assert len(fast) == 1 and fast[0] is not None and len(exact) == 1  # the fast table was built, then the exact path ran
+    found = {(p.line, p.column): p.message for p in caught.value.problems}
+    assert found[(line_of(bad, 20), "longitude")] == "must be a longitude from -180 to 180, got '200'"
+    assert found[(line_of(bad, 29), "event_id_cnty")].startswith("duplicate id")
+    assert found[(line_of(bad, 30), "event_id_cnty")].startswith("duplicate id")
+    assert (folder / IMPORTED_FILE).read_bytes() == before         # the fast path's written file was never put in place
+    assert not list(folder.glob(".*tmp"))
+
+
+def test_exact_table_is_stored_when_the_fast_one_fails_the_schema(folder, acled_file, monkeypatch):
+    # the fallback itself: a fast table the schema refuses is never stored; the exact path's table is
+    fast = acled.fast_build
+
+    def wrong(*args):
+        table, unmapped = fast(*args)
+        return table.with_columns(pl.lit("no such category").alias("category")), unmapped
+    monkeypatch.setattr(acled, "fast_build", wrong)
+    exact = spy(monkeypatch, acled, "build")
+    report = import_acled(acled_file, folder)
+    assert len(exact) == 1 and report.added == N
+    assert stored(folder).equals(exact[0][0])
+    assert not list(folder.glob(".*tmp"))
+
+
+def edited_export(acled_file: Path, path: Path) -> Path:
+    """The synthetic export (quoted newlines, CRLF in notes, markup, empty actor2 ...) edited by hand, as an
+    analyst might: older and padded dates, padded text and numbers, actors no alias maps, repeated and
+    empty associated actors, an empty sub-event type."""
+    header, rows = rows_of(acled_file)
+    col = header.index
+    for i, row in enumerate(rows):
+        day = dt.date.fromisoformat(row[col("event_date")])
+        if i % 7 == 0:
+            row[col("event_date")] = f"{day.day} {day:%B %Y}"      # the older style, mixed with ISO
+        elif i % 11 == 0:
+            row[col("event_date")] = f" {day.isoformat()} "
+        if i % 13 == 0:
+            row[col("actor1")] = f"Unknown Militia {i % 3}"
+        if i % 17 == 0:
+            row[col("assoc_actor_1")] = "Civilians (Ukraine); ; Civilians (Ukraine);Unknown Group"
+            row[col("assoc_actor_2")] = "  military forces of   UKRAINE (2019-)  "
+        if i % 19 == 0:
+            row[col("event_type")] = f" {row[col('event_type')]} "
+            row[col("time_precision")] = f"{row[col('time_precision')]} "
+        if i % 23 == 0:
+            row[col("latitude")], row[col("fatalities")] = f" {row[col('latitude')]}", f"+{row[col('fatalities')]}"
+    rows[1][col("event_type")], rows[1][col("sub_event_type")] = "Riots", ""
+    rows[2][col("notes")] = 'He said "no",\nthen\r\nleft; =1+1'
+    return write_rows(path, header, rows)
+
+
+def test_fast_and_exact_tables_are_equal_on_edited_exports(folder, acled_file, tmp_path):
+    edited = edited_export(acled_file, tmp_path / "edited.csv")
+    aliases = _common.read_aliases(folder)
+    fast = acled.fast_build(edited, str(edited), aliases)
+    assert fast is not None                                        # nothing here makes the fast path give up
+    exact = exact_table(edited, folder)
+    assert fast[0].schema == exact[0].schema and fast[0].height == N
+    for column in tables.COLUMNS:                                   # value for value, nulls included
+        assert fast[0][column].to_list() == exact[0][column].to_list(), column
+    assert fast[1] == exact[1] and {"Unknown Militia 0", "Unknown Group"} <= set(fast[1])
+    # and the stored table is that table
+    import_acled(edited, folder)
+    assert stored(folder).equals(exact[0])
+
+
+def test_map_actors_matches_a_row_by_row_reference():
+    aliases = _common.Aliases({_common.normalise(a): i for a, i in
+                               [("A", "a"), ("B", "b"), ("Civilians", "civ"), ("C c", "a")]}, None)
+    raw = pl.DataFrame({
+        "actor1": ["A", " a ", "B", None, "X", "A", "c  C", "", "X"],
+        "actor2": [None, "B", "B", "Y", "X", "A", None, None, "Y"],
+        "assoc": ["Civilians; A", None, "; ;", "Y;Civilians;Y", "", "B;b", "Z", "Civilians", None],
+    })
+    expression, unmapped = _common.map_actors(raw, aliases, single=("actor1", "actor2"), multi=("assoc",))
+    got = raw.select(expression.alias("actors"))["actors"].to_list()
+    # the reference, one row at a time, written out independently of map_actors
+    expected, counts = [], {}
+    for actor1, actor2, assoc in raw.iter_rows():
+        names = [v.strip() for v in (actor1, actor2) if v is not None]
+        names += [n.strip() for n in (assoc or "").split(";") if n.strip()]
+        ids = [aliases.lookup(n) for n in names]
+        expected.append(";".join(dict.fromkeys(i for i in ids if i)) or None)
+        for name in {n for n, i in zip(names, ids) if i is None}:
+            counts[name] = counts.get(name, 0) + 1
+    assert got == expected and unmapped == counts
+    assert got[0] == "a;civ" and got[3] == "civ" and unmapped["X"] == 2 and unmapped[""] == 1
+
+
+def test_command_path_stays_pandas_free():
+    # parley.meta, periods and the CLI refuse bad arguments before pandas starts; the imported tables' file
+    # names (meta) and week bucketing (periods) must not pull it in
+    import subprocess
+    import sys
+    code = "import sys, parley.meta, parley.periods, parley.cli, parley.files; print('pandas' in sys.modules)"
     assert subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip() == "False"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import shutil
 from pathlib import Path
 
 import numpy as np
@@ -62,7 +63,8 @@ def test_no_spread_no_interval_width():
 
 
 def test_dominance_names_the_actor_and_where_the_forecast_changes():
-    f = issue("ceasefire")
+    # the 2025-05-31 ceasefire inputs before influence.csv (SIPRI capability): the US holds 53% of the weight
+    f = frame(("eu", 0, 90, 38), ("russia", 95, 85, 15), ("ukraine", 0, 90, 6), ("us", 40, 60, 100))
     found = uncertainty.assess(f, draws=0)["dominance"]
     shares = uncertainty.weight_shares(f)
     assert found["actor_id"] == "us" and found["share"] == pytest.approx(shares["us"]) and shares["us"] > 0.5
@@ -106,18 +108,23 @@ def test_biggest_single_change_is_the_largest_of_all_one_input_changes():
     assert moves[(found["actor_id"], found["input"], found["change"])] == pytest.approx(found["move"])
 
 
-def test_prospects_text_states_inputs_dominance_interval_and_biggest_change():
-    briefing = Briefing.open(RUSSIA_UKRAINE, "", "", period_label="2025-05")
+def test_prospects_text_states_inputs_dominance_interval_and_biggest_change(tmp_path):
+    folder = tmp_path / "russia-ukraine"  # weighed by capability alone (no influence.csv): the US dominates issues
+    shutil.copytree(RUSSIA_UKRAINE, folder)
+    (folder / "influence.csv").unlink()
+    briefing = Briefing.open(folder, "", "", period_label="2025-05")
     result = prospects.forecast(briefing)
     html = prospects.prospects_html(briefing, result=result)
     text = re.sub(r"<[^>]+>", "", html)
     assert "issues weighed by capability" in text and "100: SIPRI military expenditure 2024: 997 bn USD" in text
-    ceasefire = result["issues"]["ceasefire"]
-    low, high = ceasefire["interval"]
+    dominated = [v for v in result["issues"].values() if v["dominance"] is not None]
+    assert dominated and all(v["dominance"]["actor_id"] == "us" for v in dominated)
+    issue = dominated[0]
+    low, high = issue["interval"]
     assert f"80% interval {low:.0f}-{high:.0f}" in text
-    share = ceasefire["dominance"]["share"] * 100
+    share = issue["dominance"]["share"] * 100
     assert f"United States holds {share:.0f}% of the weight on this issue" in text
-    assert f"without United States the forecast would be {ceasefire['dominance']['forecast_without']:.0f}" in text
+    assert f"without United States the forecast would be {issue['dominance']['forecast_without']:.0f}" in text
     assert "so the forecast is its own position" in text
     assert "the single input change within the Monte Carlo ranges that moves the forecast most" in text
 

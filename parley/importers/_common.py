@@ -15,7 +15,7 @@ exact path runs, so problems are always reported by the exact path.
 from __future__ import annotations
 
 import csv
-import os
+from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -27,6 +27,7 @@ import pyarrow.parquet as pq
 
 from .. import load, schema
 from ..errors import DataError, Problem, UsageError
+from ..files import CsvSyntaxError, NotUtf8, csv_records, replace_with, temporary_beside, utf8_lines
 from . import tables
 
 MAX_LISTED = 10          # problems listed per (column, message); the rest are counted
@@ -149,58 +150,37 @@ def record_lines(path: Path, records: set[int]) -> tuple[dict[int, int], list[tu
         return out, ragged
     last = max(records)
     with path.open(encoding="utf-8-sig", errors="replace", newline="") as handle:
-        reader = csv.reader(handle)
-        previous_end = 0
         width = None
-        for record, fields in enumerate(reader, start=-1):
+        for record, (line, fields) in enumerate(csv_records(handle), start=-1):
             if width is None:
                 width = len(fields)
             elif fields and len(fields) != width and len(ragged) < MAX_STRUCTURE:
-                ragged.append((previous_end + 1, len(fields), width))
+                ragged.append((line, len(fields), width))
             if record in records:
-                out[record] = previous_end + 1
-            previous_end = reader.line_num
+                out[record] = line
             if record >= last:
                 break
     return out, ragged
-
-
-class _BadBytes(Exception):
-    def __init__(self, line: int, byte: int):
-        self.line, self.byte = line, byte
-
-
-def _decoded(handle):
-    for number, raw in enumerate(handle, start=1):
-        if number == 1 and raw.startswith(b"\xef\xbb\xbf"):
-            raw = raw[3:]
-        try:
-            yield raw.decode("utf-8")
-        except UnicodeDecodeError as err:
-            raise _BadBytes(number, raw[err.start]) from None
 
 
 def structure_problems(path: Path, label: str, reason: str) -> list[Problem]:
     """The exact, slow pass run when the fast reader refused the file: which lines break the CSV."""
     problems: list[Problem] = []
     with path.open("rb") as handle:
-        reader = csv.reader(_decoded(handle), strict=True)
         header_width = None
-        previous_end = 0
         try:
-            for fields in reader:
-                start, previous_end = previous_end + 1, reader.line_num
+            for line, fields in csv_records(utf8_lines(handle), strict=True):
                 if header_width is None:
                     header_width = len(fields)
                 elif fields and len(fields) > header_width:
-                    problems.append(Problem(label, start, "-", f"has {len(fields)} fields where the header has "
-                                                               f"{header_width} (an unquoted comma?)"))
+                    problems.append(Problem(label, line, "-", f"has {len(fields)} fields where the header has "
+                                                              f"{header_width} (an unquoted comma?)"))
                 if len(problems) >= MAX_STRUCTURE:
                     break
-        except _BadBytes as err:
+        except NotUtf8 as err:
             problems.append(Problem(label, err.line, "-", f"is not UTF-8 (byte 0x{err.byte:02x}); export or save the file as UTF-8"))
-        except csv.Error as err:
-            problems.append(Problem(label, previous_end + 1, "-", f"is not valid CSV ({err}); a quote left open?"))
+        except CsvSyntaxError as err:
+            problems.append(Problem(label, err.line, "-", f"is not valid CSV ({err.reason}); a quote left open?"))
     if not problems:
         problems.append(Problem(label, 1, "-", f"could not be read as CSV ({reason.splitlines()[0]})"))
     return problems
@@ -240,7 +220,8 @@ def read_export(path: Path, label: str, required: tuple[str, ...], optional: tup
     if blank:  # blank lines come out as rows of nulls
         raw = raw.filter(pl.any_horizontal(pl.col(columns).is_not_null()))
     if raw.height == 0:
-        raise ImportDataError([Problem(label, 1, "-", "has a header but no rows; nothing imported (an empty export would remove every stored event)")])
+        raise ImportDataError([Problem(label, 1, "-", "has a header but no rows; nothing imported "
+                                                      "(an empty export would remove every stored event)")])
     missing = [c for c in optional if c not in header]
     if missing:
         raw = raw.with_columns(pl.lit(None, dtype=pl.Utf8).alias(c) for c in missing)
@@ -348,96 +329,46 @@ def read_aliases(folder: Path) -> Aliases:
     return Aliases(ids, path)
 
 
+def names_in(value: str, multi: bool) -> list[str]:
+    """The actor names of one cell: ``;``-separated in a ``multi`` column (ACLED's associated actors)."""
+    return [n for n in (part.strip() for part in value.split(";")) if n] if multi else [value.strip()]
+
+
 def map_actors(raw: pl.DataFrame, aliases: Aliases, single: tuple[str, ...], multi: tuple[str, ...] = (),
                values: dict[str, list[str]] | None = None) -> tuple[pl.Expr, dict[str, int]]:
     """An expression for the ``actors`` id list, and the unmapped names with the number of rows naming them.
 
-    ``single`` columns hold one actor name; ``multi`` columns ``;``-separated names (ACLED's
-    associated actors); ``values``, if known, the distinct values of each column (:func:`distinct`).
-    The work is done on distinct names and combinations, then broadcast:
-    each column's names become codes (an Enum cast), the codes one integer per combination, and
-    the id list of each distinct combination is looked up by that integer.
+    ``single`` columns hold one actor name; ``multi`` columns ``;``-separated names;
+    ``values``, if known, the distinct values of each column (:func:`distinct`).
+    Exports repeat a few actor combinations over many rows, so the work is done once per distinct
+    combination: each column's names become codes (an Enum cast), the rows are grouped by their codes,
+    each group's ids are looked up in Python, and a join hands them back to every row.
     """
-    def names_in(value: str | None, column: str) -> list[str]:
-        if value is None:
-            return []
-        return [n for n in (part.strip() for part in value.split(";")) if n] if column in multi else [value.strip()]
-
     columns = single + multi
     values = values or {column: distinct(raw, column) for column in columns}
-    size = 1
-    for column in columns:
-        size *= len(values[column]) + 1
-    if size >= 2 ** 62:  # too many combinations to number: group the names themselves
-        return _map_actors_by_name(raw, aliases, single, multi)
-    key = None
-    for column in columns:
-        code = pl.col(column).cast(pl.Enum(values[column])).to_physical().cast(pl.Int64).fill_null(len(values[column]))
-        key = code if key is None else key * (len(values[column]) + 1) + code
-    keys = raw.select(key.alias("key")).get_column("key")
-    combinations = keys.value_counts(name="rows").sort("key")
-    ids_of: dict[tuple[str, str], list[str]] = {}   # (column, cell value) -> its actor ids
-    missing_of: dict[tuple[str, str], set[str]] = {}  # (column, cell value) -> its unmapped names
-    for column in columns:
-        for value in values[column]:
-            names = names_in(value, column)
-            ids_of[column, value] = [i for i in map(aliases.lookup, names) if i is not None]
-            missing_of[column, value] = {name for name in names if aliases.lookup(name) is None}
-    unmapped: dict[str, int] = {}
+    codes = raw.select(pl.col(c).cast(pl.Enum(values[c])).to_physical() for c in columns)
+    combinations = codes.group_by(columns).len("rows")
+    names = {c: [names_in(value, c in multi) for value in values[c]] for c in columns}
+    unmapped: Counter[str] = Counter()
     results: list[str | None] = []
-    for number, rows in combinations.iter_rows():
-        codes = []
-        for column in reversed(columns):
-            number, code = divmod(number, len(values[column]) + 1)
-            codes.append(code)
-        ids: dict[str, None] = {}
-        missing: set[str] = set()
-        for column, code in zip(columns, reversed(codes)):
-            if code < len(values[column]):
-                value = values[column][code]
-                ids.update(dict.fromkeys(ids_of[column, value]))
-                missing |= missing_of[column, value]
-        for name in missing:
-            unmapped[name] = unmapped.get(name, 0) + rows
-        results.append(";".join(ids) or None)
-    lists = pl.lit(pl.Series(results, dtype=pl.Utf8))
-    return lists.gather(pl.lit(combinations.get_column("key")).search_sorted(keys)), unmapped
+    for *combination, rows in combinations.iter_rows():
+        found = [name for column, code in zip(columns, combination) if code is not None for name in names[column][code]]
+        ids = [aliases.lookup(name) for name in found]
+        unmapped.update(dict.fromkeys((name for name, i in zip(found, ids) if i is None), rows))
+        results.append(";".join(dict.fromkeys(i for i in ids if i is not None)) or None)
+    lists = combinations.select(columns).with_columns(actors=pl.Series(results, dtype=pl.Utf8))
+    actors = codes.join(lists, on=columns, how="left", nulls_equal=True, maintain_order="left").get_column("actors")
+    return pl.lit(actors), dict(unmapped)
 
 
-def _map_actors_by_name(raw: pl.DataFrame, aliases: Aliases, single: tuple[str, ...],
-                        multi: tuple[str, ...] = ()) -> tuple[pl.Expr, dict[str, int]]:
-    """:func:`map_actors` for exports with too many distinct names to number their combinations."""
-    def names_in(value: str | None, column: str) -> list[str]:
-        if value is None:
-            return []
-        return [n for n in (part.strip() for part in value.split(";")) if n] if column in multi else [value.strip()]
-
-    columns = single + multi
-    unmapped: dict[str, int] = {}
-    for combination in raw.group_by(columns).len().iter_rows():
-        missing = {name for value, column in zip(combination, columns) for name in names_in(value, column)
-                   if aliases.lookup(name) is None}
-        for name in missing:
-            unmapped[name] = unmapped.get(name, 0) + combination[-1]
-    parts: list[pl.Expr] = []
-    for column in columns:
-        mapping: dict[str, str] = {}
-        for value in raw.get_column(column).drop_nulls().unique().to_list():
-            ids = list(dict.fromkeys(i for i in map(aliases.lookup, names_in(value, column)) if i is not None))
-            if ids:
-                mapping[value] = ";".join(ids)
-        parts.append(pl.col(column).replace_strict(mapping, default=None, return_dtype=pl.Utf8))
-    return pl.concat_str(parts, separator=";", ignore_nulls=True), unmapped
-
-
-def dedupe_id_lists(series: pl.Series) -> pl.Series:
-    """``a;b;a`` -> ``a;b``; empty -> null; computed once per distinct value."""
-    mapping = {}
-    for value in series.drop_nulls().unique().to_list():
-        ids = list(dict.fromkeys(p for p in value.split(";") if p))
-        if not ids or ";".join(ids) != value:
-            mapping[value] = ";".join(ids) if ids else None
-    return series.replace(mapping) if mapping else series
+def imported_columns(origin: str, original_id: pl.Expr, **columns: pl.Expr | str) -> list[pl.Expr]:
+    """The imported-events columns in table order (:data:`.tables.COLUMNS`): ``event_id`` and ``origin``
+    from ``origin`` and ``original_id``, the others from ``columns`` (an export column's name or an
+    expression), null where not given."""
+    given = {"event_id": pl.lit(tables.ID_PREFIX[origin]) + original_id, "origin": pl.lit(origin),
+             "original_id": original_id, **{name: pl.col(c) if isinstance(c, str) else c for name, c in columns.items()}}
+    return [given[name].alias(name) if name in given else pl.lit(None, dtype=column.dtype.type).alias(name)
+            for name, column in tables.IMPORTED_EVENTS.columns.items()]
 
 
 # --- validating, comparing, writing -----------------------------------------------------------
@@ -496,11 +427,11 @@ def _fingerprint() -> pl.Expr:
     return pl.sum_horizontal([pl.col(c).hash(seed=i) for i, c in enumerate(tables.COLUMNS)]).alias("fingerprint")
 
 
-def prepare(origin: str, table: pl.DataFrame, folder: Path) -> tuple[dict[str, int], Path | None]:
-    """Compare with the stored table and, if anything changed, write the new one to a temporary file.
+def prepare(origin: str, table: pl.DataFrame, folder: Path, temporary: Path) -> tuple[dict[str, int], bool]:
+    """Compare with the stored table and, if anything changed, write the new one to ``temporary``.
 
     The stored rows of other origins are kept; ``origin``'s rows become ``table``. Returns the
-    counts and the temporary file (None when nothing changed: the stored file stays untouched).
+    counts and whether ``temporary`` was written (not when nothing changed: the stored file stays untouched).
     """
     path = folder / tables.IMPORTED_FILE
     stored = _stored(path, f"{folder.name}/{tables.IMPORTED_FILE}")
@@ -518,74 +449,88 @@ def prepare(origin: str, table: pl.DataFrame, folder: Path) -> tuple[dict[str, i
     else:
         counts = {"added": table.height, "updated": 0, "removed": 0, "unchanged": 0}
     if counts["added"] == counts["updated"] == counts["removed"] == 0:
-        return counts, None
+        return counts, False
     result = table if stored is None else pl.concat(
         [table if o == origin else stored.filter(pl.col("origin") == o).collect() for o in tables.ORIGINS], how="vertical")
-    temporary = folder / f".{tables.IMPORTED_FILE}.{os.getpid()}.tmp"
-    try:
-        pq.write_table(result.to_arrow(compat_level=pl.CompatLevel.newest()), temporary, **PARQUET_OPTIONS)
-    except BaseException:
-        temporary.unlink(missing_ok=True)
-        raise
-    return counts, temporary
+    pq.write_table(result.to_arrow(compat_level=pl.CompatLevel.newest()), temporary, **PARQUET_OPTIONS)
+    return counts, True
+
+
+@dataclass
+class Staged:
+    """What staging a table found: its rows and unmapped names, the counts against the stored table, and whether
+    it was written to the temporary file (put in place only when its path returns it, i.e. it validated)."""
+
+    rows: int
+    unmapped: dict[str, int]
+    counts: dict[str, int]
+    written: bool
+
+
+def stage(origin: str, table: pl.DataFrame, unmapped: dict[str, int], folder: Path,
+          temporary: Path) -> tuple[Staged, pp.errors.SchemaErrors | None]:
+    """Validate ``table`` (pandera, in a second thread) while it is compared and written (:func:`prepare`)."""
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        validation = pool.submit(schema_errors, table)
+        counts, written = prepare(origin, table, folder, temporary)
+        errors = validation.result()
+    return Staged(table.height, unmapped, counts, written), errors
+
+
+def fast_path(origin: str, fast: Callable[[Path, str, Aliases], tuple[pl.DataFrame, dict[str, int]] | None],
+              path: Path, aliases: Aliases, folder: Path, temporary: Path) -> Staged | None:
+    """The fast path's table, staged; None when ``fast`` gave up or its table failed validation."""
+    built = fast(path, str(path), aliases)
+    if built is None:
+        return None
+    staged, errors = stage(origin, *built, folder, temporary)
+    return staged if errors is None else None
+
+
+def exact_path(origin: str, build: Callable[[pl.DataFrame, Failures, Aliases], tuple[pl.DataFrame, dict[str, int]]],
+               raw: pl.DataFrame, failures: Failures, aliases: Aliases, folder: Path, temporary: Path,
+               source_column: dict[str, str]) -> Staged:
+    """``build``'s table of the export read as text, staged; or ImportDataError listing every problem
+    found, each at its line and on the export's own column (``source_column``: table column -> export column)."""
+    table, unmapped = build(raw, failures, aliases)
+    if failures:  # list every problem at once: the schema checks run on the rows that parsed
+        kept = ~failures.rejected
+        errors = schema_errors(table.filter(kept))
+        if errors is not None:
+            report_schema_errors(errors, raw.filter(kept), failures, source_column)
+        raise ImportDataError(failures.problems())
+    staged, errors = stage(origin, table, unmapped, folder, temporary)
+    if errors is not None:
+        report_schema_errors(errors, raw, failures, source_column)
+        raise ImportDataError(failures.problems())
+    return staged
 
 
 def run(origin: str, file, data_dir, *, required: tuple[str, ...], optional: tuple[str, ...],
         build: Callable[[pl.DataFrame, Failures, Aliases], tuple[pl.DataFrame, dict[str, int]]],
         source_column: dict[str, str],
         fast: Callable[[Path, str, Aliases], tuple[pl.DataFrame, dict[str, int]] | None] | None = None) -> ImportReport:
-    """Read, map (``build``), validate and store one export; raise DataError listing every problem.
+    """Read, map, validate and store one export; raise ImportDataError listing every problem.
 
-    ``fast``, if given, is tried first: it reads typed columns and maps without locating anything,
-    and gives up (None) at the first sign of a problem. When it gives up, or when its table fails
-    validation, the exact path (read as text, ``build``, locate every problem) runs from the start,
-    so problems are reported exactly as that path reports them.
-
-    Validation (pandera) runs in a second thread while the new table is compared and written to a
-    temporary file; the file replaces the stored one (``os.replace``, atomic) only if validation passed.
+    One path: ``fast``, if given, reads typed columns and maps without locating anything, and gives
+    up (None) at the first sign of a problem. When it gives up, or when its table fails validation,
+    the exact path (read as text, ``build``, locate every problem) runs from the start, so problems
+    are always reported the exact path's way. Either table is validated while it is compared and
+    written to a temporary file, which replaces the stored table (fsync, rename) only at the end.
     """
     path, folder = Path(file), Path(data_dir)
     if not folder.is_dir():
         raise UsageError(f"--into {folder}: no such conflict folder")
     if not path.is_file():
         raise UsageError(f"{path}: no such file")
-    label = str(path)
     aliases = read_aliases(folder)
-    built = fast(path, label, aliases) if fast is not None else None
-    if built is not None:
-        raw, failures = None, None
-        table, unmapped = built
-    else:
-        raw = read_export(path, label, required, optional, kind=f"{tables.ORIGIN_NAMES[origin]} export")
-        failures = Failures(path, label)
-        table, unmapped = build(raw, failures, aliases)
-        if failures:  # list every problem at once: the schema checks run on the rows that parsed
-            kept = ~failures.rejected
-            errors = schema_errors(table.filter(kept))
-            if errors is not None:
-                report_schema_errors(errors, raw.filter(kept), failures, source_column)
-            failures.raise_if_any()
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        validation = pool.submit(schema_errors, table)
-        try:
-            counts, temporary = prepare(origin, table, folder)
-        finally:
-            errors = validation.result()
-    try:
-        if errors is not None:
-            if raw is None:  # the fast path's table is wrong somewhere: locate it the exact way
-                if temporary is not None:
-                    temporary.unlink(missing_ok=True)
-                del table, built
-                return run(origin, file, data_dir, required=required, optional=optional, build=build,
-                           source_column=source_column)
-            report_schema_errors(errors, raw, failures, source_column)
-            failures.raise_if_any()
-        if temporary is not None:
-            os.replace(temporary, folder / tables.IMPORTED_FILE)
-    finally:
-        if temporary is not None:
-            temporary.unlink(missing_ok=True)
-    return ImportReport(origin=origin, source=str(path), target=folder / tables.IMPORTED_FILE, rows=table.height,
-                        written=temporary is not None, unmapped=unmapped,
-                        aliases_file=aliases.path or folder / tables.ALIASES_FILE, **counts)
+    target = folder / tables.IMPORTED_FILE
+    with temporary_beside(target) as temporary:
+        staged = fast_path(origin, fast, path, aliases, folder, temporary) if fast is not None else None
+        if staged is None:
+            raw = read_export(path, str(path), required, optional, kind=f"{tables.ORIGIN_NAMES[origin]} export")
+            staged = exact_path(origin, build, raw, Failures(path, str(path)), aliases, folder, temporary, source_column)
+        if staged.written:
+            replace_with(temporary, target)
+    return ImportReport(origin=origin, source=str(path), target=target, rows=staged.rows, written=staged.written,
+                        unmapped=staged.unmapped, aliases_file=aliases.path or folder / tables.ALIASES_FILE, **staged.counts)

@@ -42,7 +42,7 @@ from __future__ import annotations
 
 import polars as pl
 
-from . import _common, tables
+from . import _common
 from ._common import Aliases, Failures, ImportReport, stripped
 
 ORIGIN = "acled"
@@ -120,47 +120,22 @@ def build(raw: pl.DataFrame, failures: Failures, aliases: Aliases) -> tuple[pl.D
 
     category = _category(parsed.select("_type", "_sub_type").unique().rows())
     actors, unmapped = _common.map_actors(raw, aliases, single=("actor1", "actor2"), multi=("assoc_actor_1", "assoc_actor_2"))
-    table = (
-        parsed.lazy()
-        .select(
-            *_columns(pl.col("_id"), pl.col("_date"), pl.col("_precision"), category, pl.col("_type"),
-                      pl.col("_sub_type"), actors, pl.col("_latitude"), pl.col("_longitude"), pl.col("_fatalities")),
-        )
-        .collect()
-    )
-    return table.with_columns(_common.dedupe_id_lists(table.get_column("actors"))), unmapped
+    table = parsed.lazy().select(
+        *_columns(pl.col("_id"), pl.col("_date"), pl.col("_precision"), category, pl.col("_type"),
+                  pl.col("_sub_type"), actors, pl.col("_latitude"), pl.col("_longitude"), pl.col("_fatalities")),
+    ).collect()
+    return table, unmapped
 
 
 def _columns(original_id, date, precision, category, event_type, sub_event_type, actors, latitude, longitude,
              fatalities) -> list[pl.Expr]:
-    """The imported-events columns in table order, from the expressions each path computes its own way."""
-    return [
-        (pl.lit(tables.ID_PREFIX[ORIGIN]) + original_id).alias("event_id"),
-        pl.lit(ORIGIN).alias("origin"),
-        original_id.alias("original_id"),
-        date.alias("date"),
-        pl.lit(None, dtype=pl.Date).alias("end_date"),
-        precision.alias("date_precision"),
-        category.alias("category"),
-        event_type.alias("event_type"),
-        sub_event_type.alias("sub_event_type"),
-        pl.col("actor1"),
-        pl.col("actor2"),
-        pl.concat_str([pl.col("assoc_actor_1"), pl.col("assoc_actor_2")], separator="; ", ignore_nulls=True)
-        .replace("", None).alias("assoc_actors"),
-        actors.alias("actors"),
-        pl.col("country"),
-        pl.col("admin1"),
-        pl.col("admin2"),
-        pl.col("location"),
-        latitude.alias("latitude"),
-        longitude.alias("longitude"),
-        fatalities.alias("fatalities"),
-        pl.lit(None, dtype=pl.Int64).alias("fatalities_low"),
-        pl.lit(None, dtype=pl.Int64).alias("fatalities_high"),
-        pl.col("source"),
-        pl.col("notes"),
-    ]
+    """The imported-events columns, from the expressions each path computes its own way."""
+    assoc_actors = pl.concat_str([pl.col("assoc_actor_1"), pl.col("assoc_actor_2")], separator="; ", ignore_nulls=True)
+    return _common.imported_columns(
+        ORIGIN, original_id, date=date, date_precision=precision, category=category, event_type=event_type,
+        sub_event_type=sub_event_type, actor1="actor1", actor2="actor2", assoc_actors=assoc_actors.replace("", None),
+        actors=actors, country="country", admin1="admin1", admin2="admin2", location="location", latitude=latitude,
+        longitude=longitude, fatalities=fatalities, source="source", notes="notes")
 
 
 NUMBERS = {"latitude": pl.Float64, "longitude": pl.Float64, "fatalities": pl.Int64}
@@ -225,7 +200,7 @@ def fast_build(path, label: str, aliases: Aliases) -> tuple[pl.DataFrame, dict[s
                   text_column("sub_event_type", subs), actors, pl.col("latitude"), pl.col("longitude"),
                   pl.col("fatalities")),
     ).collect()
-    return table.with_columns(_common.dedupe_id_lists(table.get_column("actors"))), unmapped
+    return table, unmapped
 
 
 def import_acled(file, data_dir) -> ImportReport:

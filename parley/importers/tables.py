@@ -21,12 +21,11 @@ import pandera.polars as pp
 import polars as pl
 
 from .. import schema
+from ..imported import ORIGIN_NAMES as ORIGIN_NAMES  # re-exported: the importers name their origins with it
+from ..imported import ORIGINS
+from ..meta import ALIASES_FILE, IMPORTED_FILE
 
-IMPORTED_FILE = "imported_events.parquet"
-ALIASES_FILE = "actor_aliases.csv"
-ORIGINS = ("acled", "ucdp-ged")
 ID_PREFIX = {"acled": "acled:", "ucdp-ged": "ucdp:"}
-ORIGIN_NAMES = {"acled": "ACLED", "ucdp-ged": "UCDP GED"}
 # Finer than the curated events' day/month/year: ACLED and UCDP both code week-level dates.
 IMPORTED_DATE_PRECISIONS = ("day", "week", "month", "year")
 ID_LIST_PATTERN = r"^[a-z0-9][a-z0-9_\-]{0,63}(;[a-z0-9][a-z0-9_\-]{0,63})*$"
@@ -83,7 +82,8 @@ IMPORTED_EVENTS = pp.DataFrameSchema(
                           description="(First) day of the event (ACLED `event_date`, UCDP GED `date_start`)."),
         "end_date": pp.Column(pl.Date, nullable=True, description="Last day (UCDP GED `date_end`) when later than `date`; empty otherwise."),
         "date_precision": pp.Column(pl.Utf8, pp.Check.isin(IMPORTED_DATE_PRECISIONS, error="must be one of: " + ", ".join(IMPORTED_DATE_PRECISIONS)),
-                                    description="How exactly the date is known: " + ", ".join(IMPORTED_DATE_PRECISIONS) + " (mapping in parley.importers)."),
+                                    description="How exactly the date is known: " + ", ".join(IMPORTED_DATE_PRECISIONS)
+                                    + " (mapping in parley.importers)."),
         "category": pp.Column(pl.Utf8, pp.Check.isin(schema.CATEGORIES, error="must be a parley category"),
                               description="parley category, mapped from the event type by the documented table."),
         "event_type": pp.Column(pl.Utf8, description="The export's event type (UCDP GED: its type of violence in words)."),
@@ -92,7 +92,8 @@ IMPORTED_EVENTS = pp.DataFrameSchema(
         "actor2": _text("Second actor as the export names it (ACLED `actor2`, UCDP GED `side_b`); often empty."),
         "assoc_actors": _text("ACLED associated actors (`assoc_actor_1`; `assoc_actor_2`), as written."),
         "actors": pp.Column(pl.Utf8, pp.Check.str_matches(ID_LIST_PATTERN, error="must be ';'-separated actor ids"), nullable=True,
-                            description="`;`-separated parley actor ids the actor names map to through actor_aliases.csv; empty when none is mapped."),
+                            description="`;`-separated parley actor ids the actor names map to through actor_aliases.csv; "
+                                        "empty when none is mapped."),
         "country": _text("Country."),
         "admin1": _text("First-level administrative region (ACLED `admin1`, UCDP GED `adm_1`)."),
         "admin2": _text("Second-level administrative region."),

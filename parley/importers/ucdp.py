@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import polars as pl
 
-from . import _common, tables
+from . import _common
 from ._common import Aliases, Failures, ImportReport, stripped
 
 ORIGIN = "ucdp-ged"
@@ -86,33 +86,18 @@ def build(raw: pl.DataFrame, failures: Failures, aliases: Aliases) -> tuple[pl.D
 
     actors, unmapped = _common.map_actors(raw, aliases, single=("side_a", "side_b"))
     violence = pl.col("_violence")
-    table = parsed.lazy().select(
-        (pl.lit(tables.ID_PREFIX[ORIGIN]) + pl.col("_id")).alias("event_id"),
-        pl.lit(ORIGIN).alias("origin"),
-        pl.col("_id").alias("original_id"),
-        pl.col("_start").alias("date"),
-        pl.when(pl.col("_end") != pl.col("_start")).then(pl.col("_end")).otherwise(None).alias("end_date"),
-        pl.col("_precision").alias("date_precision"),
-        violence.replace_strict({k: v[1] for k, v in VIOLENCE.items()}, default=None, return_dtype=pl.Utf8).alias("category"),
-        violence.replace_strict({k: v[0] for k, v in VIOLENCE.items()}, default=None, return_dtype=pl.Utf8).alias("event_type"),
-        pl.lit(None, dtype=pl.Utf8).alias("sub_event_type"),
-        pl.col("side_a").alias("actor1"),
-        pl.col("side_b").alias("actor2"),
-        pl.lit(None, dtype=pl.Utf8).alias("assoc_actors"),
-        actors.alias("actors"),
-        pl.col("country").alias("country"),
-        pl.col("adm_1").alias("admin1"),
-        pl.col("adm_2").alias("admin2"),
-        pl.coalesce("where_coordinates", "adm_2").alias("location"),
-        pl.col("_latitude").alias("latitude"),
-        pl.col("_longitude").alias("longitude"),
-        pl.col("_best").alias("fatalities"),
-        pl.col("_low").alias("fatalities_low"),
-        pl.col("_high").alias("fatalities_high"),
-        pl.col("source_article").alias("source"),
-        pl.col("where_description").alias("notes"),
-    ).collect()
-    return table.with_columns(_common.dedupe_id_lists(table.get_column("actors"))), unmapped
+    table = parsed.lazy().select(*_common.imported_columns(
+        ORIGIN, pl.col("_id"), date=pl.col("_start"),
+        end_date=pl.when(pl.col("_end") != pl.col("_start")).then(pl.col("_end")).otherwise(None),
+        date_precision=pl.col("_precision"),
+        category=violence.replace_strict({k: v[1] for k, v in VIOLENCE.items()}, default=None, return_dtype=pl.Utf8),
+        event_type=violence.replace_strict({k: v[0] for k, v in VIOLENCE.items()}, default=None, return_dtype=pl.Utf8),
+        actor1="side_a", actor2="side_b", actors=actors, country="country", admin1="adm_1", admin2="adm_2",
+        location=pl.coalesce("where_coordinates", "adm_2"), latitude=pl.col("_latitude"), longitude=pl.col("_longitude"),
+        fatalities=pl.col("_best"), fatalities_low=pl.col("_low"), fatalities_high=pl.col("_high"), source="source_article",
+        notes="where_description",
+    )).collect()
+    return table, unmapped
 
 
 def import_ucdp_ged(file, data_dir) -> ImportReport:
