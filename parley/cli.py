@@ -67,13 +67,12 @@ def shown(path: Path) -> str:
 
 def cmd_render(args) -> int:
     from .meta import read_conflict_meta
-    from .render import parse_formats, render, report_folder, start_kernel, NOTEBOOK
+    from .render import parse_formats, render, report_folder
     formats = parse_formats(args.format)
     period = resolve_period(args.period, args.data_dir)  # refused before anything starts
     meta = read_conflict_meta(args.data_dir)
     report_folder(Path(args.out), meta.id, period)  # a report that would land outside --out: refused before the kernel
-    kernel = start_kernel(NOTEBOOK.parent)
-    report = render(args.data_dir, period, out=args.out, formats=formats, meta=meta, kernel=kernel)
+    report = render(args.data_dir, period, out=args.out, formats=formats, meta=meta)
     from .render import locked
     from .schedule import LOCK, write_index
     with locked(Path(args.out) / LOCK):

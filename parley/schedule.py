@@ -19,9 +19,8 @@ from pathlib import Path
 from . import periods as P
 from .errors import ParleyError
 from .meta import ConflictMeta, read_conflict_meta
+from .render import MANIFEST, inputs_digest, locked, read_manifest, render, report_folder, write_atomic
 from .style import TREND_COLORS
-from .render import (MANIFEST, NOTEBOOK, inputs_digest, locked, read_manifest, render, report_folder, start_kernel,
-                     write_atomic)
 
 LOCK = ".parley-schedule.lock"
 DEFAULT_SPAN = 12  # periods rendered when --since is not given
@@ -85,7 +84,7 @@ def _render_all(data_dir: Path, meta: ConflictMeta, todo: list[P.Period], out: P
     from tqdm import tqdm
 
     def one(period: P.Period) -> str:
-        render(data_dir, period, out=out, meta=meta, kernel=start_kernel(NOTEBOOK.parent))
+        render(data_dir, period, out=out, meta=meta)
         return period.label
 
     with ThreadPoolExecutor(max_workers=max(1, min(jobs, len(todo)))) as pool:
