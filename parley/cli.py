@@ -88,10 +88,22 @@ def cmd_schedule(args) -> int:
     if args.cadence not in CADENCES:
         raise UsageError(f"cadence {args.cadence!r} is not one of: {', '.join(CADENCES)}")
     outcome = schedule.run(args.data_dir, args.cadence, since=args.since, until=args.until, out=args.out,
-                           jobs=args.jobs, progress=not args.quiet)
+                           jobs=args.jobs, progress=not args.quiet, verify=args.verify)
     print(schedule.summary(outcome))
     print(shown(Path(args.out) / "index.html"))
-    return 1 if outcome.failed else 0
+    return 1 if outcome.failed or outcome.drifted else 0
+
+
+def cmd_verify(args) -> int:
+    from . import verify
+    reports = verify.find_reports(args.paths or ["reports"])  # a folder without reports: refused before any kernel
+    verdicts, failures = verify.verify_all(reports, jobs=args.jobs or os.cpu_count() or 1, progress=not args.quiet)
+    for verdict in verdicts:
+        print(f"{shown(verdict.folder)}: {verdict.text()}")
+    for folder, message in sorted(failures.items()):
+        print(f"{shown(folder)}: failed: {message}")
+    verify.refresh_indexes(reports)
+    return 0 if not failures and all(v.result == "verified" for v in verdicts) else 1
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -118,7 +130,16 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", default="reports")
     p.add_argument("--jobs", type=int, default=None, help="parallel renders (default: number of cores)")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
+    p.add_argument("--verify", action="store_true", help="also verify the briefings that were up to date (see verify)")
     p.set_defaults(run=cmd_schedule)
+
+    p = sub.add_parser("verify", help="re-execute rendered briefings against the current data and code; "
+                                      "print verified, or drifted with the cells and the changed input files")
+    p.add_argument("paths", nargs="*", metavar="PATH", help="a report folder, a conflict's reports folder or "
+                                                           "reports/ (default: reports)")
+    p.add_argument("--jobs", type=int, default=None, help="parallel verifications (default: number of cores)")
+    p.add_argument("--quiet", action="store_true", help="no progress bar")
+    p.set_defaults(run=cmd_verify)
 
     p = sub.add_parser("schema-docs", help="print (or write) the data-format reference generated from the schemas")
     p.add_argument("--out")

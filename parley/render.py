@@ -96,6 +96,16 @@ def inputs_digest(data_dir: Path, period: Period, notebook: Path = NOTEBOOK) -> 
     return digest.hexdigest()
 
 
+def input_file_digests(data_dir: Path) -> dict[str, str]:
+    """sha256 of each data file a briefing reads, by name: verify names the files that changed since a render."""
+    return {path.name: hashlib.sha256(read_input(path)).hexdigest() for path in briefing_inputs(data_dir)}
+
+
+def code_digest() -> str:
+    """sha256 of parley's version and code, the other thing besides the data that can make a report drift."""
+    return hashlib.sha256(f"{__version__}|{_package_digest()}".encode()).hexdigest()
+
+
 def read_manifest(folder: Path) -> dict | None:
     try:
         return json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
@@ -304,14 +314,16 @@ def render(data_dir: str | Path, period: Period, out: str | Path = "reports", fo
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as err:
         raise RenderError(f"cannot create {folder}: {err.strerror}") from None
-    parameters = {"data_dir": str(data_dir.resolve()), "period_start": f"{period.start:%Y-%m-%d}",
+    # relative to the report folder, where the kernel runs: a project copied with its data and reports still verifies
+    parameters = {"data_dir": os.path.relpath(data_dir, folder), "period_start": f"{period.start:%Y-%m-%d}",
                   "period_end": f"{period.end:%Y-%m-%d}", "period": period.label if period.kind != "range" else "",
                   "actors": [], "issues": []}
-    with running_kernel(notebook.parent) as kernel:
+    with running_kernel(folder) as kernel:
         try:
             with locked(folder / ".lock"):
                 _clean_stale_temporaries(folder)
-                digest = inputs_digest(data_dir, period, notebook)
+                digest = {"inputs": inputs_digest(data_dir, period, notebook),
+                          "input_files": input_file_digests(data_dir), "code": code_digest()}
                 with tempfile.TemporaryDirectory(prefix=".render-", dir=folder) as work:
                     manifest, pdf = _render_in(Path(work), folder, notebook, parameters, kernel, meta, period,
                                                formats, digest)
@@ -325,7 +337,7 @@ def render(data_dir: str | Path, period: Period, out: str | Path = "reports", fo
 
 
 def _render_in(work: Path, folder: Path, notebook: Path, parameters: dict, kernel, meta: ConflictMeta,
-               period: Period, formats, digest: str) -> tuple[dict, Path | None]:
+               period: Period, formats, digest: dict) -> tuple[dict, Path | None]:
     """Execute and export inside the temporary folder `work`, then rename the results into `folder`."""
     executed = work / "briefing.ipynb"
     try:
@@ -344,8 +356,7 @@ def _render_in(work: Path, folder: Path, notebook: Path, parameters: dict, kerne
         to_pdf(staged_html, pdf)
     manifest = {"conflict": meta.id, "conflict_name": meta.name, "period": period.label,
                 "kind": period.kind, "start": f"{period.start:%Y-%m-%d}", "end": f"{period.end:%Y-%m-%d}",
-                "title": title, "trend": _trend_from(page), "inputs": digest, "parley": __version__,
-                "formats": list(formats)}
+                "title": title, "trend": _trend_from(page), "parley": __version__, "formats": list(formats), **digest}
     write_atomic(folder / "briefing.ipynb", executed.read_bytes())
     if pdf is not None:
         write_atomic(folder / "briefing.pdf", pdf.read_bytes())
