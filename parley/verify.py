@@ -239,9 +239,16 @@ def _sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def verify(folder: Path, patterns=None) -> Verdict:
+def verify(folder: Path) -> Verdict:
     """Re-execute one report's notebook against the current data and parley; store and return the verdict."""
-    folder = Path(folder)
+    try:
+        return _verify(Path(folder))
+    except OSError as err:  # a read-only or vanished report folder: one line, not a traceback
+        where = f" ({err.filename})" if err.filename else ""
+        raise ParleyError(f"could not verify {folder}: {err.strerror or err}{where}") from None
+
+
+def _verify(folder: Path) -> Verdict:
     with locked(folder / ".lock"):  # a render of this folder waits: the stored notebook cannot change meanwhile
         stored_path = folder / NOTEBOOK_NAME
         with tempfile.TemporaryDirectory(prefix="parley-verify-") as work:
@@ -257,17 +264,13 @@ def verify(folder: Path, patterns=None) -> Verdict:
 
             stored = nbformat.read(stored_path, as_version=4)
             executed = nbformat.read(executed_path, as_version=4) if executed_path.is_file() else None
-        patterns = sanitize_patterns() if patterns is None else patterns
-        verdict = Verdict(folder, compare(stored, executed, failure, patterns),
+        verdict = Verdict(folder, compare(stored, executed, failure, sanitize_patterns()),
                           changed_inputs(folder, read_manifest(folder) or {}, stored),
                           dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"))
         record = {"checked": verdict.checked, "result": verdict.result, "summary": verdict.text(),
                   "cells": [{"cell": d.cell, "section": d.section, "error": d.error} for d in verdict.drifts],
                   "inputs_changed": verdict.changed, "notebook_sha256": _sha256(stored_path), "parley": __version__}
-        try:
-            write_atomic(folder / RESULT, json.dumps(record, indent=2, ensure_ascii=False).encode("utf-8"))
-        except OSError as err:
-            raise ParleyError(f"could not write {folder / RESULT}: {err.strerror or err}") from None
+        write_atomic(folder / RESULT, json.dumps(record, indent=2, ensure_ascii=False).encode("utf-8"))
     return verdict
 
 
