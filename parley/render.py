@@ -314,8 +314,10 @@ def render(data_dir: str | Path, period: Period, out: str | Path = "reports", fo
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as err:
         raise RenderError(f"cannot create {folder}: {err.strerror}") from None
-    # relative to the report folder, where the kernel runs: a project copied with its data and reports still verifies
-    parameters = {"data_dir": os.path.relpath(data_dir, folder), "period_start": f"{period.start:%Y-%m-%d}",
+    # relative to the report folder, where the kernel runs: a project copied with its data and reports still verifies;
+    # the path ends in the conflict folder's own name (never ".."), which error messages name files by
+    relative = os.path.join(os.path.relpath(data_dir.parent, folder), data_dir.name)
+    parameters = {"data_dir": relative, "period_start": f"{period.start:%Y-%m-%d}",
                   "period_end": f"{period.end:%Y-%m-%d}", "period": period.label if period.kind != "range" else "",
                   "actors": [], "issues": []}
     with running_kernel(folder) as kernel:
