@@ -32,7 +32,7 @@ briefing: venv
 	$(BIN)/python -m parley render $(DATA) --period $(PERIOD)
 
 # Everything: lint, library, notebooks (nbval), renders, browsers.
-NBVAL := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg
+NBVAL := --nbval --nbval-current-env --nbval-sanitize-with parley/nbval_sanitize.cfg
 test: venv chromium
 	$(BIN)/python -m pytest $(NBVAL)
 

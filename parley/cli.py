@@ -91,13 +91,12 @@ def shown(path: Path) -> str:
 
 def cmd_render(args) -> int:
     from .meta import read_conflict_meta
-    from .render import parse_formats, render, report_folder, start_kernel, NOTEBOOK
+    from .render import parse_formats, render, report_folder
     formats = parse_formats(args.format)
     period = resolve_period(args.period, args.data_dir)  # refused before anything starts
     meta = read_conflict_meta(args.data_dir)
     report_folder(Path(args.out), meta.id, period)  # a report that would land outside --out: refused before the kernel
-    kernel = start_kernel(NOTEBOOK.parent)
-    report = render(args.data_dir, period, out=args.out, formats=formats, meta=meta, kernel=kernel)
+    report = render(args.data_dir, period, out=args.out, formats=formats, meta=meta)
     from .render import locked
     from .schedule import LOCK, write_index
     with locked(Path(args.out) / LOCK):
@@ -113,10 +112,23 @@ def cmd_schedule(args) -> int:
     if args.cadence not in CADENCES:
         raise UsageError(f"cadence {args.cadence!r} is not one of: {', '.join(CADENCES)}")
     outcome = schedule.run(args.data_dir, args.cadence, since=args.since, until=args.until, out=args.out,
-                           jobs=args.jobs, progress=not args.quiet, include_uncovered=args.include_uncovered)
+                           jobs=args.jobs, progress=not args.quiet, include_uncovered=args.include_uncovered,
+                           verify=args.verify)
     print(schedule.summary(outcome))
     print(shown(Path(args.out) / "index.html"))
-    return 1 if outcome.failed else 0
+    return 1 if outcome.failed or outcome.drifted else 0
+
+
+def cmd_verify(args) -> int:
+    from . import verify
+    reports = verify.find_reports(args.paths or ["reports"])  # a folder without reports: refused before any kernel
+    verdicts, failures = verify.verify_all(reports, jobs=args.jobs or os.cpu_count() or 1, progress=not args.quiet)
+    for verdict in verdicts:
+        print(f"{shown(verdict.folder)}: {verdict.text()}")
+    for folder, message in sorted(failures.items()):
+        print(f"{shown(folder)}: failed: {message}")
+    verify.refresh_indexes(reports)
+    return 0 if not failures and all(v.result == "verified" for v in verdicts) else 1
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -145,6 +157,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     p.add_argument("--include-uncovered", action="store_true",
                    help="also render periods that start after covered_until (default: skipped)")
+    p.add_argument("--verify", action="store_true", help="also verify the briefings that were up to date (see verify)")
     p.set_defaults(run=cmd_schedule)
 
     p = sub.add_parser("sources", help="source grades (counts and shares) and sourcing problems as "
@@ -152,6 +165,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("data_dir", help="a conflict folder, or data/reference")
     p.add_argument("--format", default="table", help="table (default) or json")
     p.set_defaults(run=cmd_sources)
+
+    p = sub.add_parser("verify", help="re-execute rendered briefings against the current data and code; "
+                                      "print verified, or drifted with the cells and the changed input files")
+    p.add_argument("paths", nargs="*", metavar="PATH", help="a report folder, a conflict's reports folder or "
+                                                           "reports/ (default: reports)")
+    p.add_argument("--jobs", type=int, default=None, help="parallel verifications (default: number of cores)")
+    p.add_argument("--quiet", action="store_true", help="no progress bar")
+    p.set_defaults(run=cmd_verify)
 
     p = sub.add_parser("schema-docs", help="print (or write) the data-format reference generated from the schemas")
     p.add_argument("--out")

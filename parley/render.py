@@ -24,7 +24,7 @@ from importlib import resources
 from pathlib import Path
 
 from . import __version__
-from .errors import DataError, ParleyError, RenderError, UsageError
+from .errors import ParleyError, RenderError, UsageError
 from .files import write_atomic
 from .meta import ConflictMeta, briefing_inputs, read_conflict_meta
 from .periods import Period
@@ -76,17 +76,43 @@ def _package_digest() -> str:
     return digest.hexdigest()
 
 
+def read_input(path: Path) -> bytes:
+    """The bytes of one input of a briefing; a file that cannot be read is named as such."""
+    try:
+        return path.read_bytes()
+    except OSError as err:
+        raise RenderError(f"could not read {path}: {err.strerror or err}") from None
+
+
 def inputs_digest(data_dir: Path, period: Period, notebook: Path = NOTEBOOK) -> str:
     """Hash of everything a briefing is made from: data files, notebook, parley version and code."""
     digest = hashlib.sha256()
     for path in sorted(briefing_inputs(data_dir), key=lambda p: p.name):
         digest.update(path.name.encode())
-        digest.update(path.read_bytes())
-    digest.update(notebook.read_bytes())
+        digest.update(read_input(path))
+    digest.update(read_input(notebook))
     digest.update(__version__.encode())
     digest.update(_package_digest().encode())
     digest.update(f"{period.label}|{period.start}|{period.end}".encode())
     return digest.hexdigest()
+
+
+def input_file_digests(data_dir: Path) -> dict[str, str]:
+    """sha256 of each data file a briefing reads: verify names the files that changed since a render.
+
+    The conflict's own files by name (`positions.csv`); the others (reference table, historical cases, which share
+    file names) with their folder (`reference/war_outcomes.csv`, `aceh-2005/positions.csv`)."""
+    data_dir = Path(data_dir)
+
+    def key(path: Path) -> str:
+        return path.name if path.parent == data_dir else f"{path.parent.name}/{path.name}"
+
+    return {key(path): hashlib.sha256(read_input(path)).hexdigest() for path in briefing_inputs(data_dir)}
+
+
+def code_digest() -> str:
+    """sha256 of parley's version and code, the other thing besides the data that can make a report drift."""
+    return hashlib.sha256(f"{__version__}|{_package_digest()}".encode()).hexdigest()
 
 
 def read_manifest(folder: Path) -> dict | None:
@@ -129,50 +155,64 @@ def _clean_stale_temporaries(folder: Path) -> None:
 WARM_UP = "import parley.notebook\nparley.notebook.warm_up()"
 
 
-def start_kernel(cwd: Path):
-    """Launch the kernel first and let it import parley in the background.
+def _warm_up(manager) -> None:
+    """Import parley in the kernel silently: no execution count, no output, nothing in the notebook changes."""
+    client = manager.blocking_client()
+    client.start_channels()
+    try:
+        client.wait_for_ready(timeout=60)
+        client.execute_interactive(WARM_UP, silent=True, store_history=False, timeout=60, output_hook=lambda msg: None)
+    except Exception:  # noqa: BLE001 - warm-up is an optimisation; the real run reports real errors
+        pass
+    finally:
+        client.stop_channels()
 
-    The kernel boots and imports on the other core while this process imports papermill
+
+@contextlib.contextmanager
+def running_kernel(cwd: Path):
+    """The one owner of a render's kernel: started here, and stopped here whatever happens in the block.
+
+    The kernel boots and imports parley on the other core while this process imports papermill
     (seconds, mostly nbformat's jsonschema); execute() waits for the warm-up before running.
-    Warm-up runs silently: no execution count, no output, nothing in the notebook changes.
+    Its sockets live in a private ``parley-kernel-*`` folder (only this user can talk to the kernel;
+    TCP would be any local user); the process and the folder are gone when the block ends, even when
+    starting the kernel itself failed half-way.
     """
     from jupyter_client.manager import KernelManager
 
-    # Unix sockets in a private folder: only this user can talk to the kernel (TCP would be any local user).
     sockets = tempfile.mkdtemp(prefix="parley-kernel-")
-    manager = KernelManager(kernel_name=KERNEL, transport="ipc", ip=os.path.join(sockets, "kernel"))
-    manager.parley_sockets = sockets
-    manager.start_kernel(cwd=str(cwd), env={**os.environ, "PYDEVD_DISABLE_FILE_VALIDATION": "1"})
-
-    def warm_up():
-        client = manager.blocking_client()
-        client.start_channels()
+    manager = None
+    try:
+        manager = KernelManager(kernel_name=KERNEL, transport="ipc", ip=os.path.join(sockets, "kernel"))
         try:
-            client.wait_for_ready(timeout=60)
-            client.execute_interactive(WARM_UP, silent=True, store_history=False, timeout=60, output_hook=lambda msg: None)
-        except Exception:  # noqa: BLE001 - warm-up is an optimisation; the real run reports real errors
-            pass
-        finally:
-            client.stop_channels()
+            manager.start_kernel(cwd=str(cwd), env={**os.environ, "PYDEVD_DISABLE_FILE_VALIDATION": "1"})
+        except Exception as err:  # noqa: BLE001 - a missing kernel spec, a dead interpreter: one message
+            raise RenderError(f"could not start the notebook kernel: {type(err).__name__}: {err}") from None
+        manager.parley_warm_up = threading.Thread(target=_warm_up, args=(manager,), daemon=True)
+        manager.parley_warm_up.start()
+        yield manager
+    finally:
+        if manager is not None:
+            with contextlib.suppress(Exception):
+                manager.shutdown_kernel(now=True)
+        shutil.rmtree(sockets, ignore_errors=True)
 
-    manager.parley_warm_up = threading.Thread(target=warm_up, daemon=True)
-    manager.parley_warm_up.start()
-    return manager
 
+def execute(notebook: Path, parameters: dict | None, output: Path, kernel) -> None:
+    """papermill runs the notebook in `kernel` (owned by the caller's running_kernel block).
 
-def execute(notebook: Path, parameters: dict, output: Path, kernel=None) -> None:
-    """papermill runs the notebook; a data error raised inside it comes back as DataError text."""
-    manager = kernel or start_kernel(notebook.parent)
+    A data error raised inside it comes back as DataError text; no parameters run the notebook as it is.
+    """
     try:
         import papermill
         from papermill.exceptions import PapermillExecutionError
 
-        if getattr(manager, "parley_warm_up", None) is not None:
-            manager.parley_warm_up.join()
+        if getattr(kernel, "parley_warm_up", None) is not None:
+            kernel.parley_warm_up.join()
 
         # no cwd= here: papermill would chdir this whole process (threads share it); the kernel already runs there
         papermill.execute_notebook(str(notebook), str(output), parameters=parameters,
-                                   kernel_name=KERNEL, km=manager, progress_bar=False, log_output=False,
+                                   kernel_name=KERNEL, km=kernel, progress_bar=False, log_output=False,
                                    execution_timeout=EXECUTION_TIMEOUT, report_mode=True,
                                    request_save_on_cell_execute=False)
     except PapermillExecutionError as err:
@@ -181,16 +221,6 @@ def execute(notebook: Path, parameters: dict, output: Path, kernel=None) -> None
         raise RenderError(f"the briefing notebook failed in cell {err.exec_count}: {err.ename}: {err.evalue}") from None
     except Exception as err:  # noqa: BLE001 - a kernel that dies or never answers is a render failure, not a traceback
         raise RenderError(f"the notebook kernel failed: {type(err).__name__}: {err}") from None
-    finally:
-        stop_kernel(manager)
-
-
-def stop_kernel(manager) -> None:
-    with contextlib.suppress(Exception):
-        manager.shutdown_kernel(now=True)
-    sockets = getattr(manager, "parley_sockets", None)
-    if sockets:
-        shutil.rmtree(sockets, ignore_errors=True)
 
 
 def _output_html(output: dict) -> str:
@@ -261,60 +291,75 @@ def to_pdf(html_path: Path, pdf_path: Path) -> None:
 # --- the whole render --------------------------------------------------------------------------
 
 def render(data_dir: str | Path, period: Period, out: str | Path = "reports", formats=("html",),
-           notebook: Path = NOTEBOOK, meta: ConflictMeta | None = None, kernel=None) -> Report:
+           notebook: Path = NOTEBOOK, meta: ConflictMeta | None = None) -> Report:
     """Render one briefing; on any failure the previous report stays as it was.
 
     Arguments, paths and conflict.toml are checked here before papermill starts; the tables are
-    validated inside the notebook (``Briefing.open``), whose DataError fails the render.
+    validated inside the notebook (``Briefing.open``), whose DataError fails the render. The kernel
+    starts before the lock is taken and the inputs are read, so it boots while this process works;
+    running_kernel stops it whatever fails after that.
     """
     data_dir = Path(data_dir).resolve()
     meta = meta or read_conflict_meta(data_dir)
     folder = report_folder(Path(out), meta.id, period)
-    kernel = kernel or start_kernel(notebook.parent)
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as err:
-        stop_kernel(kernel)
         raise RenderError(f"cannot create {folder}: {err.strerror}") from None
-    parameters = {"data_dir": str(data_dir.resolve()), "period_start": f"{period.start:%Y-%m-%d}",
+    # relative to the report folder, where the kernel runs: a project copied with its data and reports still verifies;
+    # the path ends in the conflict folder's own name (never ".."), which error messages name files by
+    relative = os.path.join(os.path.relpath(data_dir.parent, folder), data_dir.name)
+    parameters = {"data_dir": relative, "period_start": f"{period.start:%Y-%m-%d}",
                   "period_end": f"{period.end:%Y-%m-%d}", "period": period.label if period.kind != "range" else "",
                   "actors": [], "issues": []}
-    try:
-        with locked(folder / ".lock"):
-            _clean_stale_temporaries(folder)
-            digest = inputs_digest(data_dir, period, notebook)
-            with tempfile.TemporaryDirectory(prefix=".render-", dir=folder) as work:
-                work = Path(work)
-                executed = work / "briefing.ipynb"
-                try:
-                    execute(notebook, parameters, executed, kernel)
-                except RenderError:
-                    if executed.exists():
-                        shutil.copyfile(executed, folder / "briefing.failed.ipynb")
-                    raise
-                title = f"{meta.name}: briefing for {period.title()}"
-                page = to_html(executed, title)
-                staged_html = work / "briefing.html"
-                staged_html.write_text(page, encoding="utf-8")
-                pdf = None
-                if "pdf" in formats:
-                    pdf = work / "briefing.pdf"
-                    to_pdf(staged_html, pdf)
-                manifest = {"conflict": meta.id, "conflict_name": meta.name, "period": period.label,
-                            "kind": period.kind, "start": f"{period.start:%Y-%m-%d}", "end": f"{period.end:%Y-%m-%d}",
-                            "title": title, "inputs": digest, "parley": __version__, "formats": list(formats),
-                            **_verdict_from(page)}
-                write_atomic(folder / "briefing.ipynb", executed.read_bytes())
-                if pdf is not None:
-                    write_atomic(folder / "briefing.pdf", pdf.read_bytes())
-                if "html" in formats:
-                    write_atomic(folder / "briefing.html", page.encode("utf-8"))
-                write_atomic(folder / MANIFEST, json.dumps(manifest, indent=2, sort_keys=True).encode("utf-8"))
-            (folder / "briefing.failed.ipynb").unlink(missing_ok=True)
-    except OSError as err:
-        raise RenderError(f"could not write the report in {folder}: {err.strerror or err}; the previous report was kept") from None
+    with running_kernel(folder) as kernel:
+        try:
+            with locked(folder / ".lock"):
+                _clean_stale_temporaries(folder)
+                digest = {"inputs": inputs_digest(data_dir, period, notebook),
+                          "input_files": input_file_digests(data_dir), "code": code_digest()}
+                with tempfile.TemporaryDirectory(prefix=".render-", dir=folder) as work:
+                    manifest, pdf = _render_in(Path(work), folder, notebook, parameters, kernel, meta, period,
+                                               formats, digest)
+                (folder / "briefing.failed.ipynb").unlink(missing_ok=True)
+        except OSError as err:
+            where = f" ({err.filename})" if err.filename else ""
+            raise RenderError(f"could not write the report in {folder}: {err.strerror or err}{where}; "
+                              "the previous report was kept") from None
     return Report(folder, folder / "briefing.html", folder / "briefing.ipynb",
                   folder / "briefing.pdf" if pdf is not None else None, manifest)
+
+
+def _render_in(work: Path, folder: Path, notebook: Path, parameters: dict, kernel, meta: ConflictMeta,
+               period: Period, formats, digest: dict) -> tuple[dict, Path | None]:
+    """Execute and export inside the temporary folder `work`, then rename the results into `folder`."""
+    executed = work / "briefing.ipynb"
+    try:
+        execute(notebook, parameters, executed, kernel)
+    except RenderError:
+        if executed.exists():
+            shutil.copyfile(executed, folder / "briefing.failed.ipynb")
+        raise
+    title = f"{meta.name}: briefing for {period.title()}"
+    page = to_html(executed, title)
+    staged_html = work / "briefing.html"
+    staged_html.write_text(page, encoding="utf-8")
+    pdf = None
+    if "pdf" in formats:
+        pdf = work / "briefing.pdf"
+        to_pdf(staged_html, pdf)
+    manifest = {"conflict": meta.id, "conflict_name": meta.name, "period": period.label,
+                "kind": period.kind, "start": f"{period.start:%Y-%m-%d}", "end": f"{period.end:%Y-%m-%d}",
+                "title": title, "parley": __version__, "formats": list(formats), **digest,
+                **_verdict_from(page)}
+    write_atomic(folder / "briefing.ipynb", executed.read_bytes())
+    if pdf is not None:
+        write_atomic(folder / "briefing.pdf", pdf.read_bytes())
+    if "html" in formats:
+        write_atomic(folder / "briefing.html", page.encode("utf-8"))
+    write_atomic(folder / MANIFEST, json.dumps(manifest, indent=2, sort_keys=True).encode("utf-8"))
+    return manifest, pdf
+
 
 
 def _verdict_from(page: str) -> dict:

@@ -18,9 +18,9 @@ from pathlib import Path
 from . import periods as P
 from .errors import ParleyError
 from .meta import ConflictMeta, coverage_end, read_conflict_meta
+from .files import write_atomic
+from .render import MANIFEST, inputs_digest, locked, read_manifest, render, report_folder
 from .style import TREND_COLORS
-from .render import (MANIFEST, NOTEBOOK, inputs_digest, locked, read_manifest, render, report_folder, start_kernel,
-                     write_atomic)
 
 LOCK = ".parley-schedule.lock"
 COVERAGE_NOTES = {"partial": "partly covered (data to {until})", "none": "not covered (data to {until})"}
@@ -34,6 +34,8 @@ class Outcome:
     failed: dict[str, str] = field(default_factory=dict)
     uncovered: list[str] = field(default_factory=list)  # periods starting after covered_until, not rendered
     covered_until: dt.date | None = None
+    verified: list[str] | None = None  # None: --verify not asked
+    drifted: dict[str, str] = field(default_factory=dict)
 
 
 def periods_to_consider(cadence: str, since: str | None, until: str | None, today: dt.date) -> list[P.Period]:
@@ -72,7 +74,7 @@ def plan(data_dir: Path, meta: ConflictMeta, periods: list[P.Period], out: Path)
 
 def run(data_dir: str | Path, cadence: str, since: str | None = None, until: str | None = None,
         out: str | Path = "reports", jobs: int | None = None, today: dt.date | None = None,
-        progress: bool = True, include_uncovered: bool = False) -> Outcome:
+        progress: bool = True, include_uncovered: bool = False, verify: bool = False) -> Outcome:
     """Render what is missing or stale; periods wholly after covered_until are skipped unless include_uncovered."""
     data_dir, out = Path(data_dir).resolve(), Path(out).resolve()
     meta = read_conflict_meta(data_dir)
@@ -87,6 +89,9 @@ def run(data_dir: str | Path, cadence: str, since: str | None = None, until: str
         outcome.skipped = [p.label for p in fresh]
         if todo:
             _render_all(data_dir, meta, todo, out, jobs or os.cpu_count() or 1, outcome, progress)
+        if verify:
+            _verify_fresh([report_folder(out, meta.id, p) for p in fresh], jobs or os.cpu_count() or 1, outcome,
+                          progress)
         write_index(out)
     return outcome
 
@@ -95,25 +100,49 @@ def _render_all(data_dir: Path, meta: ConflictMeta, todo: list[P.Period], out: P
                 outcome: Outcome, progress: bool) -> None:
     """Render in parallel threads: the work happens in one kernel process per render."""
     import papermill  # noqa: F401 - imported once here, not once per thread
-    from tqdm import tqdm
 
     def one(period: P.Period) -> str:
-        render(data_dir, period, out=out, meta=meta, kernel=start_kernel(NOTEBOOK.parent))
+        render(data_dir, period, out=out, meta=meta)
         return period.label
 
-    with ThreadPoolExecutor(max_workers=max(1, min(jobs, len(todo)))) as pool:
-        futures = {pool.submit(one, period): period for period in todo}
-        bar = tqdm(total=len(todo), desc=f"{meta.id} {len(todo)} briefings", unit="briefing",
-                   disable=not progress, file=sys.stderr)
+    for period, _, error in in_parallel(one, todo, jobs, f"{meta.id} {len(todo)} briefings", progress):
+        if error is None:
+            outcome.rendered.append(period.label)
+        else:
+            outcome.failed[period.label] = str(error)
+    outcome.rendered.sort()
+
+
+def in_parallel(work, items: list, jobs: int, description: str, progress: bool) -> list[tuple]:
+    """work(item) for every item in threads, under one progress bar: [(item, result, error)] in finishing order.
+
+    Threads suffice because each piece of work runs in its own kernel process; a ParleyError is that item's
+    failure (error set, result None), anything else is a bug and propagates.
+    """
+    from tqdm import tqdm
+
+    done = []
+    with ThreadPoolExecutor(max_workers=max(1, min(jobs, len(items)))) as pool:
+        futures = {pool.submit(work, item): item for item in items}
+        bar = tqdm(total=len(items), desc=description, unit="briefing", disable=not progress, file=sys.stderr)
         for future in as_completed(futures):
-            period = futures[future]
             try:
-                outcome.rendered.append(future.result())
+                done.append((futures[future], future.result(), None))
             except ParleyError as err:
-                outcome.failed[period.label] = str(err)
+                done.append((futures[future], None, err))
             bar.update(1)
         bar.close()
-    outcome.rendered.sort()
+    return done
+
+
+def _verify_fresh(folders: list[Path], jobs: int, outcome: Outcome, progress: bool) -> None:
+    """Verify what was up to date (not re-rendered); a drift is reported and marked, never rendered over."""
+    from .verify import verify_all
+
+    verdicts, failures = verify_all(folders, jobs, progress)
+    outcome.verified = [v.folder.name for v in verdicts if v.result == "verified"]
+    outcome.drifted = {v.folder.name: v.text() for v in verdicts if v.result == "drifted"}
+    outcome.drifted.update((folder.name, f"could not verify: {message}") for folder, message in failures.items())
 
 
 # --- index ---------------------------------------------------------------------------------------
@@ -128,7 +157,9 @@ def _manifests(out: Path) -> list[tuple[Path, dict]]:
 
 
 def index_html(out: Path) -> str:
-    """All conflicts and periods, newest first, each with its trend (the index may carry times)."""
+    """All conflicts and periods, newest first, each with its trend and last verification (may carry times)."""
+    from .verify import index_cell
+
     by_conflict: dict[str, list[tuple[Path, dict]]] = {}
     for folder, manifest in _manifests(out):
         by_conflict.setdefault(manifest.get("conflict_name", folder.parent.name), []).append((folder, manifest))
@@ -149,9 +180,9 @@ def index_html(out: Path) -> str:
                          f'<td>{html.escape(m.get("start", ""))} to {html.escape(m.get("end", ""))}</td>'
                          f'<td style="color:{color}"><b>{html.escape(trend)}</b>'
                          + (f'<br><span class="coverage">{html.escape(coverage)}</span>' if coverage else "") + '</td>'
-                         f'<td>{stamp:%Y-%m-%d %H:%M} UTC</td></tr>')
+                         f'<td>{stamp:%Y-%m-%d %H:%M} UTC</td>{index_cell(folder)}</tr>')
         sections.append(f"<h2>{html.escape(name)}</h2><table><thead><tr><th>Briefing</th><th>Period</th><th>Trend</th>"
-                        f"<th>Rendered</th></tr></thead><tbody>{''.join(items)}</tbody></table>")
+                        f"<th>Rendered</th><th>Verified</th></tr></thead><tbody>{''.join(items)}</tbody></table>")
     body = "".join(sections) or "<p>No briefings yet: run <code>make briefing</code>.</p>"
     return ("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>parley briefings</title>"
             "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'\">"
@@ -175,4 +206,7 @@ def summary(outcome: Outcome) -> str:
         lines.append(f"  not covered (after covered_until {outcome.covered_until}), skipped: "
                      f"{', '.join(outcome.uncovered)}"
                      " (--include-uncovered renders them)")
+    if outcome.verified is not None:
+        lines.append(f"verified {len(outcome.verified)}, drifted {len(outcome.drifted)} (of those up to date)")
+        lines += [f"  DRIFTED {label}: {text}" for label, text in sorted(outcome.drifted.items())]
     return "\n".join(lines)
