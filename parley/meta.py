@@ -142,6 +142,7 @@ def latest_event_day(folder: str | Path) -> dt.date | None:
         text = path.read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError):
         return None
-    days = [row.get("date", "") for row in csv.DictReader(io.StringIO(text, newline=""))]
+    rows = csv.DictReader(line for line in io.StringIO(text, newline="") if not line.lstrip().startswith("#"))
+    days = [row.get("date", "") for row in rows]
     valid = [dt.date.fromisoformat(d) for d in days if schema.is_iso_date((d or "").strip())]
     return max(valid) if valid else None
