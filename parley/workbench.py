@@ -14,12 +14,14 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
+import itertools
 from typing import Callable
 
+import ipywidgets as widgets
 import pandas as pd
 
-from .briefing import Briefing
-from .errors import ParleyError
+from .briefing import Briefing, esc
+from .errors import ParleyError, UsageError
 from .notebook import figure_bundle
 
 WIDGET_MIME = "application/vnd.jupyter.widget-view+json"
@@ -98,32 +100,54 @@ def html_bundle(html: str, label: str) -> dict:
     return {"text/html": html, "text/plain": f"[{label}]"}
 
 
-def table_html(frame: pd.DataFrame, table_id: str, caption: str) -> str:
-    """A sortable, filterable table (itables/DataTables, offline) with a deterministic id."""
+_tables = itertools.count(1)
+
+
+def init_tables() -> None:
+    """Load DataTables for itables from the installed package into the notebook: no network needed.
+
+    Its output (about 1 MB of JavaScript) must stay in the live notebook; scripts/store_outputs.py drops it.
+    """
+    import itables
+    itables.options.display_logo_when_loading = False  # its logo is an svg.main-svg, like a plotly chart
+    itables.init_notebook_mode(all_interactive=False, connected=False)
+
+
+def table_html(frame: pd.DataFrame, caption: str) -> str:
+    """A sortable, filterable table (itables/DataTables), its id a counter so stored outputs repeat."""
     from itables import to_html_datatable
-    return to_html_datatable(frame, table_id=table_id, caption=caption, paging=len(frame) > 15, maxBytes=0,
-                             classes="display compact", showIndex=False)
+    return to_html_datatable(frame, table_id=f"parley-table-{next(_tables)}", caption=caption, maxBytes=0,
+                             paging=len(frame) > 15, classes="display compact", showIndex=False)
 
 
-def _output(bundle: dict) -> dict:
-    return {"output_type": "display_data", "data": bundle, "metadata": {}}
+class View(widgets.Output):
+    """One chart or table: an Output widget whose display also carries its content as static views."""
+
+    def __init__(self, name: str, **kwargs):
+        super().__init__(layout={"width": "100%"}, **kwargs)
+        self.add_class("parley-view")
+        self.add_class(f"parley-view-{name}")
+        self.name, self.static = name, {}
+
+    def show(self, bundle: dict) -> None:
+        """Replace what the view shows (in place, in a live JupyterLab) and its static views."""
+        self.static = bundle
+        self.outputs = ({"output_type": "display_data", "data": bundle, "metadata": {}},)
+
+    def _repr_mimebundle_(self, **kwargs):
+        bundle = super()._repr_mimebundle_(**kwargs) or {}
+        return {**self.static, **{k: v for k, v in bundle.items() if k == WIDGET_MIME}}
 
 
-class View:
-    """One chart or table of the workbench: an Output widget that also shows its content statically."""
+class Panel(widgets.VBox):
+    """The controls; their static view is a one-line summary (no random widget id in stored outputs)."""
 
-    def __new__(cls, name: str, draw: Callable[[], dict]):
-        import ipywidgets as widgets
+    summary = ""
 
-        class _View(widgets.Output):
-            def _repr_mimebundle_(self, **kwargs):
-                bundle = super()._repr_mimebundle_(**kwargs) or {}
-                return {**self.static, WIDGET_MIME: bundle.get(WIDGET_MIME)} if WIDGET_MIME in bundle else self.static
-
-        view = _View(layout={"width": "100%"})
-        view.add_class(f"parley-view-{name}")
-        view.name, view.draw, view.static = name, draw, {}
-        return view
+    def _repr_mimebundle_(self, **kwargs):
+        bundle = super()._repr_mimebundle_(**kwargs) or {}
+        return {**html_bundle(self.summary, "workbench controls"),
+                **{k: v for k, v in bundle.items() if k == WIDGET_MIME}}
 
 
 # --- the workbench --------------------------------------------------------------------------------
@@ -135,9 +159,8 @@ class Workbench:
                  lanes: str = "category", period_label: str = ""):
         self.data_dir, self.lanes = str(data_dir), lanes
         self.briefing = Briefing.open(data_dir, period_start, period_end, actors, issues, period_label=period_label)
-        self.views: list = []
-        self.error = ""
-        self._controls = None
+        self.views: list[View] = []
+        self.panel: Panel | None = None
         self._busy = False
 
     # DataFrames of the current selection, for the analyst's own cells
@@ -157,20 +180,16 @@ class Workbench:
     def moves(self) -> pd.DataFrame:
         return moves_frame(self.briefing)
 
-    # what each view draws from the current briefing
     def drawers(self) -> dict[str, Callable[[], dict]]:
+        """What each view draws from the current briefing, by name."""
         from . import outcomes, prospects
         b = self.briefing
-
-        def forecast():
-            return prospects.forecast(b)
-
-        def wars():
-            return outcomes.load_outcomes(outcomes.find(b.conflict.folder))
-
+        forecast = cache(lambda: prospects.forecast(b))
+        wars = cache(lambda: outcomes.load_outcomes(outcomes.find(b.conflict.folder)))
+        title = b.period.title()
         return {
             "header": lambda: html_bundle(b.header_html(), "header"),
-            "ids": lambda: html_bundle(table_html(self.ids, "parley-ids", "Actor and issue ids"), "ids"),
+            "ids": lambda: html_bundle(table_html(self.ids, "Actor and issue ids"), "ids"),
             "timeline": lambda: figure_bundle(b.timeline(lanes=self.lanes)),
             "stance_map": lambda: figure_bundle(b.stance_map(prospects.forecast_by_issue(b, forecast()))),
             "stance_matrix": lambda: figure_bundle(b.stance_matrix()),
@@ -180,36 +199,42 @@ class Workbench:
             "paths": lambda: figure_bundle(prospects.paths_chart(b, forecast())),
             "sensitivity": lambda: figure_bundle(prospects.sensitivity_chart(b)),
             "outcomes": lambda: figure_bundle(prospects.outcomes_chart(wars())),
-            "events": lambda: html_bundle(table_html(self.events, "parley-events",
-                                                     f"Events, {b.period.title()}"), "events"),
-            "positions": lambda: html_bundle(table_html(self.positions, "parley-positions",
-                                                        f"Positions in force on {b.period.end:%d %B %Y}"), "positions"),
-            "moves": lambda: html_bundle(table_html(self.moves, "parley-moves",
-                                                    f"Moves in {b.period.title()}"), "moves"),
+            "events": lambda: html_bundle(table_html(self.events, f"Events, {title}"), "events"),
+            "positions": lambda: html_bundle(table_html(self.positions, f"Positions in force on "
+                                                        f"{b.period.end:%d %B %Y}"), "positions"),
+            "moves": lambda: html_bundle(table_html(self.moves, f"Moves in {title}"), "moves"),
         }
 
     def show(self, *names: str) -> None:
-        """Display views by name (see `drawers`); each redraws when a control changes."""
+        """Display views by name (see `drawers`); each is redrawn in place when a control changes."""
         from IPython.display import display
+        drawers = self.drawers()
         for name in names:
-            view = View(name, name)
+            view = View(name)
+            view.show(drawers[name]())
             self.views.append(view)
-            self._draw(view)
             display(view)
 
-    def _draw(self, view) -> None:
-        bundle = self.drawers()[view.name]()
-        view.static = bundle
-        view.outputs = (_output(bundle),)
+    def redraw(self) -> None:
+        drawers = self.drawers()
+        for view in self.views:
+            view.show(drawers[view.name]())
+
+    def select(self, data_dir, start: dt.date | str, end: dt.date | str, actors=(), issues=(), lanes=None) -> None:
+        """Rebuild the briefing for a new selection and redraw every view (what the controls call)."""
+        if start is None or end is None:
+            raise UsageError("choose both days of the period")
+        self.briefing = Briefing.open(data_dir, str(start), str(end), tuple(actors), tuple(issues))
+        self.data_dir, self.lanes = str(data_dir), lanes or self.lanes
+        self.redraw()
 
     # controls
-    def controls(self):
-        """The control panel (ipywidgets); without a live frontend it shows a one-line summary instead."""
-        import ipywidgets as widgets
-        if self._controls is not None:
-            return self._controls
+    def controls(self) -> Panel:
+        """The control panel; without a live frontend it shows a one-line summary instead."""
+        if self.panel is not None:
+            return self.panel
         b = self.briefing
-        c = self._c = {
+        self._c = c = {
             "folder": widgets.Dropdown(options=conflict_folders(self.data_dir), value=self.data_dir,
                                        description="Conflict"),
             "start": widgets.DatePicker(value=b.period.start, description="From"),
@@ -219,74 +244,52 @@ class Workbench:
             "lanes": widgets.ToggleButtons(options=LANES, value=self.lanes, description="Lanes"),
         }
         self._set_choices()
-        self._status = widgets.HTML()
+        self.status = widgets.HTML()
         for control in c.values():
             control.observe(self._changed, names="value")
-        panel = _Panel([widgets.HBox([c["folder"], c["start"], c["end"]]), widgets.HBox([c["actors"], c["issues"]]),
-                        c["lanes"], self._status])
-        panel.summary = self.summary_html()
-        self._controls = panel
-        return panel
+        self.panel = Panel([widgets.HBox([c["folder"], c["start"], c["end"]]), widgets.HBox([c["actors"], c["issues"]]),
+                            c["lanes"], self.status])
+        self.panel.add_class("parley-controls")
+        self.panel.summary = (f"<p class='parley-note'>Workbench: {esc(b.conflict.meta.name)}, "
+                              f"{b.period.start:%Y-%m-%d} to {b.period.end:%Y-%m-%d}, timeline lanes by "
+                              f"{esc(self.lanes)}. The controls appear when the notebook runs in JupyterLab.</p>")
+        return self.panel
 
     def _set_choices(self) -> None:
-        conflict, b, c = self.briefing.conflict, self.briefing, self._c
+        """Actor and issue choices of the current conflict, the briefing's selection ticked."""
+        names, c = self.briefing.conflict, self._c
         self._busy = True
         try:
-            c["actors"].options = [(f"{n} ({i})", i) for i, n in conflict.actor_names.items()]
-            c["actors"].value = tuple(b.actors)
-            c["issues"].options = [(f"{n} ({i})", i) for i, n in conflict.issue_names.items()]
-            c["issues"].value = tuple(b.issues)
+            c["actors"].options = [(f"{n} ({i})", i) for i, n in names.actor_names.items()]
+            c["actors"].value = tuple(self.briefing.actors)
+            c["issues"].options = [(f"{n} ({i})", i) for i, n in names.issue_names.items()]
+            c["issues"].value = tuple(self.briefing.issues)
         finally:
             self._busy = False
-
-    def summary_html(self) -> str:
-        from .briefing import esc
-        b = self.briefing
-        return (f"<p class='parley-note'>Workbench: {esc(b.conflict.meta.name)}, {b.period.start:%Y-%m-%d} to "
-                f"{b.period.end:%Y-%m-%d}, lanes by {esc(self.lanes)}. The controls appear when the notebook runs "
-                f"in JupyterLab.</p>")
 
     def _changed(self, change) -> None:
         if self._busy:
             return
         c = self._c
-        folder_changed = change["owner"] is c["folder"]
+        new_folder = change["owner"] is c["folder"]
+        keep = (lambda w: ()) if new_folder else (lambda w: w.value)
         try:
-            self.select(c["folder"].value, c["start"].value, c["end"].value,
-                        () if folder_changed else c["actors"].value, () if folder_changed else c["issues"].value,
+            self.select(c["folder"].value, c["start"].value, c["end"].value, keep(c["actors"]), keep(c["issues"]),
                         c["lanes"].value)
-        except (ParleyError, ValueError) as err:
-            self._status.value = f"<p style='color:#b00'>{_escape(str(err))}</p>"
+        except (ParleyError, ValueError) as err:  # a bad choice is shown beside the controls, not raised
+            self.status.value = f"<p style='color:#b00'>{esc(str(err))}</p>"
             return
-        self._status.value = ""
-        if folder_changed:
+        self.status.value = ""
+        if new_folder:
             self._set_choices()
 
-    def select(self, data_dir, start: dt.date | str, end: dt.date | str, actors=(), issues=(), lanes=None) -> None:
-        """Rebuild the briefing for a new selection and redraw every view (what the controls call)."""
-        if start is None or end is None:
-            raise ValueError("choose both dates of the period")
-        self.briefing = Briefing.open(data_dir, str(start), str(end), tuple(actors), tuple(issues))
-        self.data_dir, self.lanes = str(data_dir), lanes or self.lanes
-        for view in self.views:
-            self._draw(view)
 
+def cache(compute: Callable):
+    """`compute` run once, on first call (views that share the forecast compute it once)."""
+    done = []
 
-def _escape(text: str) -> str:
-    from .briefing import esc
-    return esc(text)
-
-
-def _Panel(children):
-    """A VBox whose static view is the workbench's one-line summary (no random widget id in stored outputs)."""
-    import ipywidgets as widgets
-
-    class Panel(widgets.VBox):
-        summary = ""
-
-        def _repr_mimebundle_(self, **kwargs):
-            bundle = super()._repr_mimebundle_(**kwargs) or {}
-            static = html_bundle(self.summary, "workbench controls")
-            return {**static, WIDGET_MIME: bundle[WIDGET_MIME]} if WIDGET_MIME in bundle else static
-
-    return Panel(children=children)
+    def get():
+        if not done:
+            done.append(compute())
+        return done[0]
+    return get
