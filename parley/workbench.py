@@ -107,17 +107,21 @@ def init_tables() -> None:
     """Load DataTables for itables from the installed package into the notebook: no network needed.
 
     Its output (about 1 MB of JavaScript) must stay in the live notebook; scripts/store_outputs.py drops it.
+    Only the offline bundle is shown: itables' `init_notebook_mode(connected=False)` also shows a dark-theme
+    script that awaits the bundle before the bundle's own output has defined it (a page error in JupyterLab).
     """
-    import itables
-    itables.options.display_logo_when_loading = False  # its logo is an svg.main-svg, like a plotly chart
-    itables.init_notebook_mode(all_interactive=False, connected=False)
+    from IPython.display import HTML, display
+    from itables import options
+    from itables.javascript import generate_init_offline_itables_html
+    options.display_logo_when_loading = False  # its logo is an svg.main-svg, like a plotly chart
+    display(HTML(generate_init_offline_itables_html(options.dt_bundle)))
 
 
 def table_html(frame: pd.DataFrame, caption: str) -> str:
     """A sortable, filterable table (itables/DataTables), its id a counter so stored outputs repeat."""
     from itables import to_html_datatable
     return to_html_datatable(frame, table_id=f"parley-table-{next(_tables)}", caption=caption, maxBytes=0,
-                             paging=len(frame) > 15, classes="display compact", showIndex=False)
+                             paging=len(frame) > 15, classes="display compact", showIndex=False, connected=False)
 
 
 class View(widgets.Output):
