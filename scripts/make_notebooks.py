@@ -40,8 +40,8 @@ def edits(path: Path) -> list[str]:
     found = [f"cell {i} ({c.get('id', '?')}) is new or changed" for i, c in enumerate(on_disk.cells)
              if cell_hash(c) not in generated]
     kept = {cell_hash(c) for c in on_disk.cells}
-    found += [f"{sum(h not in kept for h in generated)} generated cell(s) were deleted"] if set(generated) - kept else []
-    return found
+    deleted = sum(h not in kept for h in generated) - len(found)  # a changed cell is one generated cell less
+    return found + ([f"{deleted} generated cell(s) were deleted"] if deleted > 0 else [])
 
 
 def write(notebook, path: Path, force: bool) -> bool:

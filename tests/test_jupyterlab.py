@@ -57,6 +57,9 @@ def copy_tree(tmp: Path) -> Path:
     (settings / "apputils-extension").mkdir()
     (settings / "apputils-extension" / "notification.jupyterlab-settings").write_text(
         json.dumps({"fetchNews": "false", "checkForUpdates": False}))
+    labconfig = tmp / "config" / "labconfig"
+    labconfig.mkdir(parents=True)  # no check for a pending JupyterLab build (25 s of a loaded machine)
+    (labconfig / "page_config.json").write_text(json.dumps({"buildCheck": False, "buildAvailable": False}))
     return root
 
 
