@@ -122,7 +122,8 @@ NUMBERS = """## How to read the numbers
   period, *improved* when it narrowed by at least 5, otherwise *unchanged*."""
 
 explore = nb([
-    md("# Explore a conflict\n\nThe workbench. Run all cells (Run > Run All Cells), then use the controls: the conflict "
+    md("# Explore a conflict\n\nThe workbench. Run all cells (Run > Run All Cells), then use the controls: "
+       "the conflict "
        "folder, the period, the actors and issues (ctrl/shift-click for several) and the timeline lanes. Every chart "
        "and table below is redrawn in place; hover any point for its source. Everything comes from the `parley` "
        "package (`parley.workbench`, `parley.briefing`, `parley.charts`): change the selection here, the logic "
@@ -130,15 +131,18 @@ explore = nb([
        "starts (and is what papermill replaces)."),
     code(EXPLORE_PARAMS, ["parameters"]),
     code("from parley.workbench import Workbench, init_tables\n\n"
-         "init_tables()  # sortable tables, offline: this cell's output carries DataTables (keep it)", ["nbval-ignore-output"]),
+         "init_tables()  # sortable tables, offline: this cell's output carries DataTables (keep it)",
+         ["nbval-ignore-output"]),
     code("wb = Workbench(data_dir, period_start, period_end, actors, issues, lanes=lanes, period_label=period)\n"
          "wb.controls()"),
     code("wb.show('header')"),
-    md("## Ids\nThe actors and issues of the conflict, with the ids that the parameters, `conflict.toml` and the tables "
+    md("## Ids\nThe actors and issues of the conflict, with the ids that the parameters, `conflict.toml` and the "
+       "tables "
        "use; for an issue, what 0 and 100 mean on its scale."),
     code("wb.show('ids')"),
     md(NUMBERS),
-    md("## Timeline\nEvents of the period in lanes; marker size is importance; talks, ceasefires and agreements stand out."),
+    md("## Timeline\nEvents of the period in lanes; marker size is importance; talks, ceasefires and agreements "
+       "stand out."),
     code("wb.show('timeline')"),
     md("## Stances\nThe map and the matrix show the positions in force on the last day of the period (the cross on the "
        "map: the model's forecast); trajectories show how they moved."),
@@ -149,7 +153,8 @@ explore = nb([
     md("## Prospects\nThe bargaining model's forecast from the positions in force, its sensitivity, and how comparable "
        "wars ended."),
     code("wb.show('prospects', 'paths', 'sensitivity', 'outcomes')"),
-    md("## Imported event data\nACLED / UCDP GED imports (`python -m parley import`), aggregated; nothing shows when the "
+    md("## Imported event data\nACLED / UCDP GED imports (`python -m parley import`), aggregated; nothing shows "
+       "when the "
        "folder has none. This section follows the parameters, not the controls: re-run the cell after changing them."),
     code("from parley.imported import imported_section\nfrom parley.notebook import show, show_html\n\n"
          "for kind, item in imported_section(wb.briefing):\n    show(item) if kind == 'figure' else show_html(item)"),
@@ -159,7 +164,8 @@ explore = nb([
     code("wb.show('positions')"),
     code("wb.show('moves')"),
     md("## Scratch\nYour cells go below. `wb.briefing` is the `parley.briefing.Briefing` behind every view; the "
-       "DataFrames above are plain pandas. `make notebooks` leaves this notebook alone once you have edited it (it says "
+       "DataFrames above are plain pandas. `make notebooks` leaves this notebook alone once you have edited it "
+       "(it says "
        "so), and `make test` still passes after you re-run and save it."),
     code("# e.g. wb.positions.sort_values('salience', ascending=False).head(10)"),
 ])

@@ -131,8 +131,10 @@ VIEW_STATE = """() => {
   const views = {};
   for (const view of document.querySelectorAll('.jp-Notebook .parley-view')) {
     const name = [...view.classList].find(c => c.startsWith('parley-view-') && c !== 'parley-view').slice(12);
-    views[name] = {svg: view.querySelectorAll('svg.main-svg').length, plots: view.querySelectorAll('.js-plotly-plot').length,
-                   traces: view.querySelectorAll('.cartesianlayer .trace, .cartesianlayer .hm, .scatterlayer path.point').length,
+    views[name] = {svg: view.querySelectorAll('svg.main-svg').length,
+                   plots: view.querySelectorAll('.js-plotly-plot').length,
+                   traces: view.querySelectorAll(
+                     '.cartesianlayer .trace, .cartesianlayer .hm, .scatterlayer path.point').length,
                    datatable: view.querySelectorAll('.dt-container table, .dataTables_wrapper table').length,
                    rows: view.querySelectorAll('table tbody tr').length};
   }
@@ -146,15 +148,18 @@ ERRORS = """() => ({
             .filter(t => t.includes('Error displaying widget')),
   status: [...document.querySelectorAll('.parley-controls .widget-html')].map(e => e.textContent).join(' ').trim(),
 })"""
-TIMELINE_LANES = """() => [...document.querySelectorAll('.parley-view-timeline .ytick text, .parley-view-timeline .yaxislayer-above text')]
+TIMELINE_LANES = """() => [...document.querySelectorAll(
+  '.parley-view-timeline .ytick text, .parley-view-timeline .yaxislayer-above text')]
   .map(t => t.textContent)"""
 KERNEL_READY = """() => {
   const widget = window.jupyterapp && window.jupyterapp.shell.currentWidget;
-  const kernel = widget && widget.sessionContext && widget.sessionContext.session && widget.sessionContext.session.kernel;
+  const session = widget && widget.sessionContext && widget.sessionContext.session;
+  const kernel = session && session.kernel;
   return !!kernel && kernel.status === 'idle' && kernel.connectionStatus === 'connected';
 }"""
 RUN_STATE = """() => {
-  const prompts = [...document.querySelectorAll('.jp-Notebook .jp-CodeCell .jp-InputArea-prompt')].map(p => p.textContent);
+  const prompts = [...document.querySelectorAll('.jp-Notebook .jp-CodeCell .jp-InputArea-prompt')]
+    .map(p => p.textContent);
   return {prompts, busy: prompts.filter(p => p.includes('*')).length,
           unrun: prompts.filter(p => !/\\[\\d+\\]/.test(p)).length};
 }"""
@@ -207,7 +212,8 @@ def test_workbench_in_jupyterlab(lab, browser, tmp_path):
     assert problems == {"stderr": [], "widget_errors": [], "status": ""}, problems
     if SCREENSHOTS:
         page.evaluate("() => window.jupyterapp.commands.execute('application:toggle-left-area')")
-        save_screenshots(page, Path(SCREENSHOTS), {"controls": ".parley-controls", "stance-map": ".parley-view-stance_map",
+        save_screenshots(page, Path(SCREENSHOTS), {"controls": ".parley-controls",
+                                                   "stance-map": ".parley-view-stance_map",
                                                    "tables": ".parley-view-positions"})
 
     # 3. a control redraws a chart in place: timeline lanes by actor instead of category
