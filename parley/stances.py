@@ -57,6 +57,7 @@ def moves(positions: pd.DataFrame, start, end) -> pd.DataFrame:
     frame = pd.DataFrame(rows, columns=MOVE_COLUMNS)
     # Numbers even when every move is a first position (all None would stay object and break abs()).
     frame[["before", "after", "change"]] = frame[["before", "after", "change"]].astype(float)
+    frame["since"] = pd.to_datetime(frame["since"]).astype("datetime64[s]")  # a date column even when empty
     order = frame["change"].abs().fillna(0)
     return frame.assign(_order=order).sort_values(["_order", "issue_id", "actor_id"], ascending=[False, True, True],
                                                  kind="stable").drop(columns="_order").reset_index(drop=True)

@@ -228,6 +228,8 @@ class Workbench:
         """Rebuild the briefing for a new selection and redraw every view (what the controls call)."""
         if start is None or end is None:
             raise UsageError("choose both days of the period")
+        if str(end) < str(start):
+            raise UsageError(f"the period ends ({end}) before it starts ({start})")
         self.briefing = Briefing.open(data_dir, str(start), str(end), tuple(actors), tuple(issues))
         self.data_dir, self.lanes = str(data_dir), lanes or self.lanes
         self.redraw()

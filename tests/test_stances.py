@@ -106,6 +106,7 @@ def test_moves_before_any_position_is_empty_with_numeric_columns():
     moved = stances.moves(POS, "2024-01-01", "2024-12-31")
     assert moved.empty and list(moved.columns) == stances.MOVE_COLUMNS
     assert_numeric(moved)
+    assert moved["since"].dt.date.empty  # still a date column: callers format it without checking
 
 
 def test_moves_of_korea_when_every_position_began_inside_the_period():
