@@ -61,6 +61,7 @@ clean:
 	rm -rf $(VENV) reports/*/ reports/index.html
 
 # Re-execute the notebooks and store the outputs nbval compares (after changing what they show).
+# A notebook edited in JupyterLab is not overwritten (the script says which cells changed); FORCE=1 overwrites it.
 notebooks: venv
-	$(BIN)/python scripts/make_notebooks.py
+	$(BIN)/python scripts/make_notebooks.py $(if $(FORCE),--force)
 	$(BIN)/python scripts/store_outputs.py

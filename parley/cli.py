@@ -15,6 +15,8 @@ def _summary(conflict) -> str:
     events, positions = conflict.events, conflict.positions
     sources = set(events["source"]) | set(positions["source"]) | set(conflict.actors["source"])
     def span(frame):
+        if frame.empty:
+            return "none yet"
         return f"{frame['date'].min():%Y-%m-%d} to {frame['date'].max():%Y-%m-%d}"
     lines = [
         f"{conflict.meta.name} ({conflict.meta.id}) - {conflict.folder}: valid",
@@ -191,6 +193,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--into", required=True, metavar="DATA_DIR", help="conflict folder (actor_aliases.csv maps actor names)")
     p.set_defaults(run=cmd_import)
 
+    p = sub.add_parser("new", help="create a conflict folder: conflict.toml and the four tables, each with its "
+                                   "header and a commented example row; it validates as it is")
+    p.add_argument("data_dir", help="the folder to create, e.g. data/korea-1950 (its name is the conflict id)")
+    p.add_argument("--name", required=True, help="display name, e.g. \"Korean War armistice talks\"")
+    p.add_argument("--start", help="start of the conflict, YYYY-MM-DD (default: today; edit conflict.toml later)")
+    p.set_defaults(run=cmd_new)
+
     p = sub.add_parser("forecast", help="bargaining-model forecast per issue from the positions in force at a date")
     p.add_argument("data_dir")
     p.add_argument("--date", required=True, help="YYYY-MM-DD: use the positions in force on this day")
@@ -249,6 +258,17 @@ def cmd_forecast(args) -> int:
         raise UsageError(f"--reading {args.reading!r} is not one of: {', '.join(READINGS)}")
     result = forecast(load_conflict(args.data_dir), day, rounds=rounds, draws=draws, reading=args.reading)
     sys.stdout.write(json.dumps(result, indent=2, ensure_ascii=False) + "\n" if args.format == "json" else format_table(result))
+    return 0
+
+
+def cmd_new(args) -> int:
+    from .load import load_conflict
+    from .periods import parse_date
+    from .scaffold import scaffold
+    start = parse_date(args.start, "--start") if args.start else None
+    for path in scaffold(args.data_dir, args.name, start):
+        print(shown(path))
+    print(_summary(load_conflict(args.data_dir)))
     return 0
 
 

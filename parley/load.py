@@ -24,6 +24,7 @@ from .meta import ConflictMeta, decode, read_meta, relative_label
 from .meta import _toml_line as toml_line
 
 csv.field_size_limit(schema.MAX_CSV_BYTES)
+COMMENT_PREFIX = "#"  # a record whose first cell starts with it is a comment
 
 
 @dataclass
@@ -100,8 +101,22 @@ def _guess_delimiter(header_line: str) -> str | None:
     return None
 
 
+def is_comment(fields: list[str]) -> bool:
+    """A record whose first cell starts with `#` is a comment (ids never do): examples and notes in a table."""
+    return bool(fields) and fields[0].lstrip().startswith(COMMENT_PREFIX)
+
+
+def problems_in(problems: list[Problem], label: str) -> bool:
+    return any(p.file == label for p in problems)
+
+
 def read_text_table(path: Path, label: str, table: pa.DataFrameSchema, problems: list[Problem]) -> pd.DataFrame | None:
-    """Strings of a CSV file, indexed by the line each record starts on; None if unreadable."""
+    """Strings of a CSV file, indexed by the line each record starts on; None if unreadable.
+
+    Blank records and comment records (first cell starting with `#`) are skipped, before or after the
+    header; line numbers stay the file's own. A header alone is refused as a truncated file, but a header
+    with only comment rows (a new folder's template) is an empty table.
+    """
     size = path.stat().st_size
     if size > schema.MAX_CSV_BYTES:
         problems.append(Problem(label, 1, "-", f"is {size / 1e6:.0f} MB, above the {schema.MAX_CSV_BYTES // (1024 * 1024)} MB limit for curated tables"))
@@ -118,10 +133,12 @@ def read_text_table(path: Path, label: str, table: pa.DataFrameSchema, problems:
         return None
 
     try:
-        records = text_records(text)
+        every = text_records(text)
     except CsvSyntaxError as err:
         problems.append(Problem(label, err.line, "-", f"is not valid CSV ({err.reason})"))
         return None
+    records = [(line, fields) for line, fields in every if not is_comment(fields)]
+    comments = len(every) - len(records)
     if not records:
         problems.append(Problem(label, 1, "-", "has no header row"))
         return None
@@ -149,7 +166,7 @@ def read_text_table(path: Path, label: str, table: pa.DataFrameSchema, problems:
             ok = False
     if not ok:
         return None
-    if len(records) == 1:
+    if len(records) == 1 and not comments:  # a truncated file; a template's commented example rows are not
         problems.append(Problem(label, header_line, "-", "has a header but no rows"))
         return None
 
@@ -160,6 +177,9 @@ def read_text_table(path: Path, label: str, table: pa.DataFrameSchema, problems:
             continue
         rows.append([f.strip() or None for f in fields])
         lines.append(line)
+    if not rows and not problems_in(problems, label):  # a template: empty, typed so the schema accepts it
+        return pd.DataFrame({name: pd.Series([], dtype=column.dtype.type) for name, column in table.columns.items()},
+                            index=pd.Index([], name="line", dtype=int))
     frame = pd.DataFrame(rows, columns=header, index=pd.Index(lines, name="line"), dtype=object)
     for name, column in table.columns.items():
         if name not in frame.columns:

@@ -407,5 +407,8 @@ def markdown_docs() -> str:
     out += ["", "## Source grades (`source_type`)", "", "Policy and audit rules: [sourcing.md](sourcing.md).", "",
             source_grades_markdown()]
     out += ["", "## Rules across tables", ""] + [f"- {rule}" for rule in CROSS_TABLE_RULES]
-    out += ["", "Every problem is reported as `file:line: column: message`, line numbers as in the file (header = line 1).", ""]
+    out += ["", "Every problem is reported as `file:line: column: message`, line numbers as in the file (header = line 1).",
+            "Blank lines and comment lines (first cell starting with `#`, such as the example rows `python -m parley new`",
+            "writes) are skipped and keep the line numbers of the rows after them. A table with a header and no rows is",
+            "refused as truncated, unless it holds comment lines: then it is an empty table still to be filled.", ""]
     return "\n".join(out)

@@ -167,10 +167,11 @@ def load_rows(folder: str | Path) -> list[Row]:
 
 
 def _read_sourced(folder: Path, name: str) -> list[Row]:
-    from .load import text_records
+    from .load import is_comment, text_records
     from .meta import relative_label
 
-    records = text_records((folder / name).read_text(encoding="utf-8-sig"))
+    records = [(line, fields) for line, fields in text_records((folder / name).read_text(encoding="utf-8-sig"))
+               if not is_comment(fields)]
     header = [h.strip() for h in records[0][1]] if records else []
     if "source" not in header:
         return []

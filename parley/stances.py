@@ -42,7 +42,8 @@ def positions_at(positions: pd.DataFrame, day) -> pd.DataFrame:
 def moves(positions: pd.DataFrame, start, end) -> pd.DataFrame:
     """Actors whose position on an issue changed between the day before `start` and `end`.
 
-    An actor's first ever position (no earlier row) is reported with `before` empty.
+    An actor's first ever position (no earlier row) is reported with `before` and `change` NaN and
+    `direction` "new"; the numeric columns are floats whatever the mix.
     """
     before = positions_at(positions, timestamp(start) - pd.Timedelta(days=1)).set_index(["actor_id", "issue_id"])
     after = positions_at(positions, end).set_index(["actor_id", "issue_id"])
@@ -56,7 +57,10 @@ def moves(positions: pd.DataFrame, start, end) -> pd.DataFrame:
         rows.append([*key, was, float(now["position"]), change, direction, now["since"],
                      now["statement"], now["source"], now["source_url"], now["source_type"]])
     frame = pd.DataFrame(rows, columns=MOVE_COLUMNS)
-    order = frame["change"].astype("float64").abs().fillna(0)  # all-None (every move new) is object dtype
+    # Numbers even when every move is a first position (all None would stay object and break abs()).
+    frame[["before", "after", "change"]] = frame[["before", "after", "change"]].astype(float)
+    frame["since"] = pd.to_datetime(frame["since"]).astype("datetime64[s]")  # a date column even when empty
+    order = frame["change"].abs().fillna(0)
     return frame.assign(_order=order).sort_values(["_order", "issue_id", "actor_id"], ascending=[False, True, True],
                                                  kind="stable").drop(columns="_order").reset_index(drop=True)
 

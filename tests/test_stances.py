@@ -79,6 +79,74 @@ def test_partly_covered_period_is_judged_at_the_end_of_coverage():
     assert late.overall == changes.NOT_COVERED and set(late.trends.values()) == {changes.NOT_COVERED}
 
 
-def test_moves_when_every_move_is_new():
-    moved = stances.moves(POS, "2025-01-01", "2025-01-31")
-    assert list(moved["direction"]) == ["new", "new"] and moved["change"].isna().all()
+# --- moves when some, all or none of the positions are an actor's first (issue 13) -------------
+
+NUMERIC_MOVES = ["before", "after", "change"]
+
+
+def assert_numeric(moved):
+    for column in NUMERIC_MOVES:
+        assert moved[column].dtype == "float64", (column, moved[column].dtype)
+
+
+def test_moves_when_every_position_is_a_first():
+    """All four rows of January-February are first positions: `change` is NaN, not None, and sorting works."""
+    moved = stances.moves(POS, "2025-01-01", "2025-02-28")
+    assert_numeric(moved)
+    assert list(zip(moved["actor_id"], moved["issue_id"], moved["direction"])) == [
+        ("a", "land", "new"), ("b", "land", "new"), ("a", "vote", "new")]
+    assert moved["before"].isna().all() and moved["change"].isna().all()
+    assert list(moved["after"]) == [0, 100, 10]
+
+
+def test_moves_when_some_positions_are_firsts():
+    moved = stances.moves(POS, "2025-03-01", "2025-03-31")
+    assert_numeric(moved)
+    assert list(moved["direction"]) == ["up", "down", "new"]
+    assert moved["change"].tolist()[:2] == [20, -10] and pd.isna(moved["change"].iloc[2])
+
+
+def test_moves_when_no_position_is_a_first():
+    moved = stances.moves(POS, "2025-03-10", "2025-03-20")
+    assert_numeric(moved)
+    assert list(zip(moved["actor_id"], moved["change"], moved["direction"])) == [("a", 20, "up"), ("b", -10, "down")]
+
+
+def test_moves_before_any_position_is_empty_with_numeric_columns():
+    moved = stances.moves(POS, "2024-01-01", "2024-12-31")
+    assert moved.empty and list(moved.columns) == stances.MOVE_COLUMNS
+    assert_numeric(moved)
+    assert moved["since"].dt.date.empty  # still a date column: callers format it without checking
+
+
+def test_moves_of_korea_when_every_position_began_inside_the_period():
+    """The reported crash: 1951-06-01 to 1953-08-31 holds every position in force at its end."""
+    positions = load_conflict(KOREA).positions
+    assert positions["date"].min() > pd.Timestamp("1951-06-01")
+    moved = stances.moves(positions, "1951-06-01", "1953-08-31")
+    assert_numeric(moved)
+    assert len(moved) == len(stances.positions_at(positions, "1953-08-31")) > 0
+    assert set(moved["direction"]) == {"new"}
+
+
+@pytest.mark.parametrize("label,period", [
+    ("all first positions", "1951-06-01:1953-08-31"),
+    ("no events, no moves", "1953-12"),
+    ("before any position", "1950-07"),
+])
+def test_briefing_sections_on_korea_periods(label, period):
+    """Every section a notebook shows is built for the edge periods (what the notebooks run under papermill)."""
+    from parley.briefing import Briefing
+    start, _, end = period.partition(":")
+    b = Briefing.open(KOREA, start, end, period_label="" if end else period)
+    points = b.key_points()
+    html = b.changes_html() + b.events_html() + b.positions_table_html() + b.sources_html()
+    for fig in (b.timeline(), b.stance_map(), b.stance_matrix(), b.trajectories(), b.activity()):
+        assert fig.layout.title.text
+    if label == "all first positions":
+        assert "No actor changed a stated position" in " ".join(points) and "new: " in html
+    elif label == "no events, no moves":
+        assert b.changes.events.empty and b.changes.moves.empty and not b.current.empty
+        assert "No recorded events" in points[0] and "No stated position changed" in html
+    else:
+        assert b.current.empty and "No positions recorded yet" in html
