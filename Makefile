@@ -33,7 +33,7 @@ briefing: venv
 
 # Everything: lint, library, notebooks (nbval), renders, browsers.
 NBVAL := --nbval --nbval-current-env --nbval-sanitize-with parley/nbval_sanitize.cfg
-test: venv chromium
+test: venv chromium lint
 	$(BIN)/python -m pytest $(NBVAL)
 
 # The loop while coding: library tests only, no kernels, no browsers (markers in pyproject.toml).

@@ -157,7 +157,8 @@ def engines(path: Path, reps: int) -> dict[str, dict]:
             f"result = c.read_csv({csv_path!r}, parse_options=c.ParseOptions(newlines_in_values=True), "
             f"convert_options=c.ConvertOptions(include_columns={cols!r}, column_types={{k: pa.string() for k in {cols!r}}})).num_rows"),
         "DuckDB read_csv -> Arrow": ("import duckdb",
-                                     f"result = duckdb.sql(\"SELECT {', '.join(cols)} FROM read_csv('{csv_path}', all_varchar=true)\").to_arrow_table().num_rows"),
+                                     f"result = duckdb.sql(\"SELECT {', '.join(cols)} FROM read_csv('{csv_path}', all_varchar=true)\")"
+                                     ".to_arrow_table().num_rows"),
         "polars read_csv": ("import polars as pl", f"result = pl.read_csv({csv_path!r}, columns={cols!r}, infer_schema=False).height"),
     }
     writes = {

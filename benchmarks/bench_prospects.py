@@ -8,7 +8,8 @@ Measured in one process, each step the median of --repeat runs (first run discar
              single-change search (one batch per issue)
   section    forecast + prospects_html + paths_chart + sensitivity_chart + outcomes_chart, plus the stance
              map's forecast crosses and interval bars (stance map with them minus without)
-Prints seconds (wall, or with --cpu this process's CPU time) and section/baseline. Target: the section adds at most 1 s to a briefing. Not a timed test:
+Prints seconds (wall, or with --cpu this process's CPU time) and section/baseline.
+Target: the section adds at most 1 s to a briefing. Not a timed test:
 the machine is shared, so read the ratio as well as the seconds.
 """
 
@@ -26,7 +27,6 @@ sys.path.insert(0, str(ROOT))
 
 from parley import outcomes, prospects  # noqa: E402
 from parley.briefing import Briefing  # noqa: E402
-
 
 CLOCK = time.perf_counter
 

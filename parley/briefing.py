@@ -15,7 +15,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import changes, charts, sources as grading, stances
+from . import changes, charts, stances
+from . import sources as grading
 from .load import Conflict, load_conflict
 from .periods import Period, date_range, parse_date, parse_period
 from .style import TREND_COLORS
@@ -256,7 +257,8 @@ class Briefing:
             moves["issue"] = moves["issue_id"].map(lambda i: esc(self.name_of_issue(i)))
             moves["move"] = [
                 f"new: {r['after']:g}" if r["direction"] == "new" else
-                f"{r['before']:g} → {r['after']:g} ({r['change']:+g}, toward “{esc(scale.at[r['issue_id'], 'scale_high' if r['change'] > 0 else 'scale_low'])}”)"
+                f"{r['before']:g} → {r['after']:g} ({r['change']:+g}, toward "
+                f"“{esc(scale.at[r['issue_id'], 'scale_high' if r['change'] > 0 else 'scale_low'])}”)"
                 for _, r in moves.iterrows()
             ]
             moves["when"] = moves["since"].map(lambda d: f"{d:%Y-%m-%d}")

@@ -117,21 +117,9 @@ def read_text_table(path: Path, label: str, table: pa.DataFrameSchema, problems:
     header; line numbers stay the file's own. A header alone is refused as a truncated file, but a header
     with only comment rows (a new folder's template) is an empty table.
     """
-    size = path.stat().st_size
-    if size > schema.MAX_CSV_BYTES:
-        problems.append(Problem(label, 1, "-", f"is {size / 1e6:.0f} MB, above the {schema.MAX_CSV_BYTES // (1024 * 1024)} MB limit for curated tables"))
-        return None
-    if size == 0:
-        problems.append(Problem(label, 1, "-", "is empty (0 bytes); expected a header row: " + ",".join(table.columns)))
-        return None
-    text = decode(path.read_bytes(), label, problems)
+    text = _read_text(path, label, table, problems)
     if text is None:
         return None
-    if "\x00" in text:
-        line = text[: text.index("\x00")].count("\n") + 1
-        problems.append(Problem(label, line, "-", "contains a NUL byte; this is not a text CSV file"))
-        return None
-
     try:
         every = text_records(text)
     except CsvSyntaxError as err:
@@ -149,6 +137,35 @@ def read_text_table(path: Path, label: str, table: pa.DataFrameSchema, problems:
     if delimiter:
         problems.append(Problem(label, header_line, "-", f"is separated by {delimiter}; parley reads comma-separated files"))
         return None
+    if not _header_is_usable(header, header_line, label, table, problems):
+        return None
+    if len(records) == 1 and not comments:  # a truncated file; a template's commented example rows are not
+        problems.append(Problem(label, header_line, "-", "has a header but no rows"))
+        return None
+    return _rows_frame(records[1:], header, label, table, problems)
+
+
+def _read_text(path: Path, label: str, table: pa.DataFrameSchema, problems: list[Problem]) -> str | None:
+    """The file's text, or None with a problem when it is too large, empty, not UTF-8 or binary."""
+    size = path.stat().st_size
+    if size > schema.MAX_CSV_BYTES:
+        limit = schema.MAX_CSV_BYTES // (1024 * 1024)
+        problems.append(Problem(label, 1, "-", f"is {size / 1e6:.0f} MB, above the {limit} MB limit for curated tables"))
+        return None
+    if size == 0:
+        problems.append(Problem(label, 1, "-", "is empty (0 bytes); expected a header row: " + ",".join(table.columns)))
+        return None
+    text = decode(path.read_bytes(), label, problems)
+    if text is not None and "\x00" in text:
+        line = text[: text.index("\x00")].count("\n") + 1
+        problems.append(Problem(label, line, "-", "contains a NUL byte; this is not a text CSV file"))
+        return None
+    return text
+
+
+def _header_is_usable(header: list[str], header_line: int, label: str, table: pa.DataFrameSchema,
+                      problems: list[Problem]) -> bool:
+    """No column twice, every required column present, no unknown column; each fault a problem."""
     ok = True
     seen: set[str] = set()
     for name in header:
@@ -164,14 +181,14 @@ def read_text_table(path: Path, label: str, table: pa.DataFrameSchema, problems:
         if name not in table.columns:
             problems.append(Problem(label, header_line, name or "(empty)", "unknown column; expected: " + ", ".join(table.columns)))
             ok = False
-    if not ok:
-        return None
-    if len(records) == 1 and not comments:  # a truncated file; a template's commented example rows are not
-        problems.append(Problem(label, header_line, "-", "has a header but no rows"))
-        return None
+    return ok
 
+
+def _rows_frame(records: list[tuple[int, list[str]]], header: list[str], label: str, table: pa.DataFrameSchema,
+                problems: list[Problem]) -> pd.DataFrame:
+    """The data records as strings (None for blanks) in the schema's column order, indexed by file line."""
     rows, lines = [], []
-    for line, fields in records[1:]:
+    for line, fields in records:
         if len(fields) != len(header):
             problems.append(Problem(label, line, "-", f"has {len(fields)} fields where the header has {len(header)} (an unquoted comma?)"))
             continue
@@ -255,23 +272,8 @@ def _cross_check(label_of: dict[str, str], tables: dict[str, pd.DataFrame], meta
             if item not in valid:
                 problems.append(Problem(label, line, column, f"unknown {what} id {item!r}; not in {what}s.csv"))
 
-    if "events.csv" in tables:
-        events, label = tables["events.csv"], label_of["events.csv"]
-        for line, row in events.iterrows():
-            known(_split_ids(row["actors"]), actors, label, line, "actors", "actor")
-            known(_split_ids(row["issues"]), issues, label, line, "issues", "issue")
-            if schema.is_iso_date(row["end_date"]) and schema.is_iso_date(row["date"]) and row["end_date"] < row["date"]:
-                problems.append(Problem(label, line, "end_date", f"{row['end_date']} is before date {row['date']}"))
-    if "positions.csv" in tables:
-        positions, label = tables["positions.csv"], label_of["positions.csv"]
-        seen: dict[tuple, int] = {}
-        for line, row in positions.iterrows():
-            known(_split_ids(row["actor_id"]), actors, label, line, "actor_id", "actor")
-            known(_split_ids(row["issue_id"]), issues, label, line, "issue_id", "issue")
-            key = (row["actor_id"], row["issue_id"], row["date"])
-            if key in seen:
-                problems.append(Problem(label, line, "date", f"second position of {key[0]} on {key[1]} at {key[2]} (first on line {seen[key]})"))
-            seen.setdefault(key, line)
+    _check_events(tables.get("events.csv"), label_of.get("events.csv", ""), actors, issues, known, problems)
+    _check_positions(tables.get("positions.csv"), label_of.get("positions.csv", ""), actors, issues, known, problems)
     _check_influence(tables.get("influence.csv"), label_of.get("influence.csv", ""), actors, issues, known, problems)
     _check_coverage(tables, label_of, meta, problems)
     if "outcome.csv" in tables:
@@ -282,6 +284,29 @@ def _cross_check(label_of: dict[str, str], tables: dict[str, pd.DataFrame], meta
         lines = meta_lines or {}
         known(meta.default_actors, actors, meta_label, lines.get("default_actors", 1), "default_actors", "actor")
         known(meta.default_issues, issues, meta_label, lines.get("default_issues", 1), "default_issues", "issue")
+
+
+def _check_events(events: pd.DataFrame | None, label: str, actors, issues, known, problems: list[Problem]) -> None:
+    """events.csv names known actors and issues, and no event ends before it starts."""
+    for line, row in (events.iterrows() if events is not None else ()):
+        known(_split_ids(row["actors"]), actors, label, line, "actors", "actor")
+        known(_split_ids(row["issues"]), issues, label, line, "issues", "issue")
+        if schema.is_iso_date(row["end_date"]) and schema.is_iso_date(row["date"]) and row["end_date"] < row["date"]:
+            problems.append(Problem(label, line, "end_date", f"{row['end_date']} is before date {row['date']}"))
+
+
+def _check_positions(positions: pd.DataFrame | None, label: str, actors, issues, known,
+                     problems: list[Problem]) -> None:
+    """positions.csv names known actors and issues, with one row per (actor, issue, date)."""
+    seen: dict[tuple, int] = {}
+    for line, row in (positions.iterrows() if positions is not None else ()):
+        known(_split_ids(row["actor_id"]), actors, label, line, "actor_id", "actor")
+        known(_split_ids(row["issue_id"]), issues, label, line, "issue_id", "issue")
+        key = (row["actor_id"], row["issue_id"], row["date"])
+        if key in seen:
+            problems.append(Problem(label, line, "date", f"second position of {key[0]} on {key[1]} at {key[2]} "
+                                    f"(first on line {seen[key]})"))
+        seen.setdefault(key, line)
 
 
 def _check_coverage(tables: dict[str, pd.DataFrame], label_of: dict[str, str], meta: ConflictMeta | None,

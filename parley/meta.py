@@ -59,18 +59,7 @@ def read_meta(path: Path, label: str, problems: list[Problem]) -> ConflictMeta |
         problems.append(Problem(label, int(match.group(1)) if match else 1, "-", f"is not valid TOML ({err})"))
         return None
     before = len(problems)
-    for key, (required, kind, _) in schema.CONFLICT_META.items():
-        if required and key not in data:
-            problems.append(Problem(label, 1, key, "required key is missing"))
-    for key in data:
-        if key not in schema.CONFLICT_META:
-            problems.append(Problem(label, _toml_line(text, key), key, "unknown key; expected: " + ", ".join(schema.CONFLICT_META)))
-    conflict_id = data.get("id")
-    if "id" in data and not (isinstance(conflict_id, str) and schema.ID_RE.match(conflict_id)):
-        problems.append(Problem(label, _toml_line(text, "id"), "id", "must be an id: lowercase letters, digits, '_' or '-' (no '/' or '..')"))
-    for key in ("name", "summary"):
-        if key in data and not (isinstance(data[key], str) and data[key].strip()):
-            problems.append(Problem(label, _toml_line(text, key), key, "must be non-empty text"))
+    _check_keys(data, text, label, problems)
     start = _toml_date(data, "start", text, label, problems)
     covered_until = _toml_date(data, "covered_until", text, label, problems)
     if isinstance(start, dt.date) and isinstance(covered_until, dt.date) and covered_until < start:
@@ -85,9 +74,25 @@ def read_meta(path: Path, label: str, problems: list[Problem]) -> ConflictMeta |
         lists[key] = tuple(value)
     if len(problems) > before:
         return None
-    return ConflictMeta(id=conflict_id, name=data["name"].strip(), summary=data["summary"].strip(), start=start,
+    return ConflictMeta(id=data["id"], name=data["name"].strip(), summary=data["summary"].strip(), start=start,
                         default_actors=lists["default_actors"], default_issues=lists["default_issues"],
                         covered_until=covered_until)
+
+
+def _check_keys(data: dict, text: str, label: str, problems: list[Problem]) -> None:
+    """Every required key present, no unknown key, a well-formed id, non-empty name and summary."""
+    for key, (required, kind, _) in schema.CONFLICT_META.items():
+        if required and key not in data:
+            problems.append(Problem(label, 1, key, "required key is missing"))
+    for key in data:
+        if key not in schema.CONFLICT_META:
+            problems.append(Problem(label, _toml_line(text, key), key, "unknown key; expected: " + ", ".join(schema.CONFLICT_META)))
+    conflict_id = data.get("id")
+    if "id" in data and not (isinstance(conflict_id, str) and schema.ID_RE.match(conflict_id)):
+        problems.append(Problem(label, _toml_line(text, "id"), "id", "must be an id: lowercase letters, digits, '_' or '-' (no '/' or '..')"))
+    for key in ("name", "summary"):
+        if key in data and not (isinstance(data[key], str) and data[key].strip()):
+            problems.append(Problem(label, _toml_line(text, key), key, "must be non-empty text"))
 
 
 def _toml_date(data: dict, key: str, text: str, label: str, problems: list[Problem]) -> dt.date | None:

@@ -69,11 +69,12 @@ def warm_up() -> None:
     ``parley.render`` runs this silently in a fresh kernel while the parent imports papermill;
     it draws nothing that is shown, and resets the figure counter so ids still start at 1.
     """
+    from plotly.subplots import make_subplots
+
     import parley.briefing  # noqa: F401
     import parley.imported  # noqa: F401
     import parley.prospects  # noqa: F401
     from parley import schema
-    from plotly.subplots import make_subplots
 
     schema.EVENTS  # noqa: B018 - builds the pandera table schemas
     fig = make_subplots(rows=2, cols=1, subplot_titles=["a", "b"])

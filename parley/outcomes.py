@@ -14,7 +14,6 @@ from . import schema
 from .errors import DataError, Problem
 from .load import check_table, read_text_table
 from .meta import DEFAULT_OUTCOMES as DEFAULT_PATH
-from .meta import find_outcomes as find
 
 ENDED_WITHOUT_TREATY = "no"
 

@@ -17,8 +17,8 @@ from pathlib import Path
 
 from . import periods as P
 from .errors import ParleyError
-from .meta import ConflictMeta, coverage_end, read_conflict_meta
 from .files import write_atomic
+from .meta import ConflictMeta, coverage_end, read_conflict_meta
 from .render import MANIFEST, inputs_digest, locked, read_manifest, render, report_folder
 from .style import TREND_COLORS
 

@@ -10,9 +10,8 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass
-
 import sys
+from dataclasses import dataclass
 
 pa = None  # pandera, imported on first use of a table schema: light modules need only the constants
 
@@ -177,7 +176,8 @@ def _declare_tables() -> dict:
             "color": pa.Column(str, pa.Check.str_matches(HEX_COLOR_RE.pattern, error="must be a hex colour like #1f77b4"),
                                description="Hex colour used for this actor in every chart, e.g. `#1f77b4`."),
             "capability": pa.Column(float, score(), coerce=True, nullable=True,
-                                    description="Relative clout 0-100 (weights the bargaining model); empty = no confirmed figure, left out of the model."),
+                                    description="Relative clout 0-100 (weights the bargaining model); empty = no "
+                                                "confirmed figure, left out of the model."),
             "source": text("Where the actor's capability figure comes from (outlet or document and date)."),
             "source_url": url("Address of that source (http or https only); optional."),
             "source_type": source_type(),
@@ -203,7 +203,8 @@ def _declare_tables() -> dict:
         {
             "event_id": pa.Column(str, id_value(), unique=True, description="Unique id, e.g. `2025-05-16-istanbul-talks`."),
             "date": pa.Column(str, iso_date(), description="First day, YYYY-MM-DD (any year: 1950 works as well as 2025)."),
-            "end_date": pa.Column(str, iso_date(), nullable=True, description="Last day of a ranged event; empty for one-day events; not before `date`."),
+            "end_date": pa.Column(str, iso_date(), nullable=True,
+                                  description="Last day of a ranged event; empty for one-day events; not before `date`."),
             "date_precision": pa.Column(str, one_of(DATE_PRECISIONS), description="How exactly `date` is known: " + ", ".join(DATE_PRECISIONS) + "."),
             "category": pa.Column(str, one_of(CATEGORIES), description="One of: " + ", ".join(CATEGORIES) + "."),
             "title": text("Short headline (shown on the timeline)."),
@@ -262,8 +263,10 @@ def _declare_tables() -> dict:
             "region": pa.Column(str, one_of(WAR_REGIONS), description="One of: " + ", ".join(WAR_REGIONS) + "."),
             "start": pa.Column(str, iso_date(), description="Start of the fighting, YYYY-MM-DD."),
             "end": pa.Column(str, iso_date(), nullable=True, description="When the outcome took effect; empty while ongoing."),
-            "outcome": pa.Column(str, one_of(WAR_OUTCOMES), description="UCDP Conflict Termination scheme plus ongoing: " + ", ".join(WAR_OUTCOMES) + "."),
-            "peace_treaty": pa.Column(str, one_of(YES_NO), description="`yes` if a final peace treaty or comprehensive agreement was signed (even later)."),
+            "outcome": pa.Column(str, one_of(WAR_OUTCOMES),
+                                 description="UCDP Conflict Termination scheme plus ongoing: " + ", ".join(WAR_OUTCOMES) + "."),
+            "peace_treaty": pa.Column(str, one_of(YES_NO), description="`yes` if a final peace treaty or comprehensive "
+                                                                        "agreement was signed (even later)."),
             "parties": text("`;`-separated main parties (plain names)."),
             "note": text("One sentence with the checked key fact.", required=False),
             "source": text("Outlet or document and its date."),

@@ -13,8 +13,8 @@ content (plotly JSON, HTML), so one display serves two readers:
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 import itertools
+from pathlib import Path
 from typing import Callable
 
 import ipywidgets as widgets

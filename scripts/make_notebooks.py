@@ -87,7 +87,8 @@ briefing = nb([
     code("show_html(b.changes_html())"),
     code("from parley import outcomes, prospects\n\n"
          "forecast = prospects.forecast(b)\n"
-         "show_html('<h2>Where the actors stand</h2>')\nshow(b.stance_map(prospects.forecast_by_issue(b, forecast), prospects.intervals_by_issue(b, forecast)))\n"
+         "show_html('<h2>Where the actors stand</h2>')\n"
+         "show(b.stance_map(prospects.forecast_by_issue(b, forecast), prospects.intervals_by_issue(b, forecast)))\n"
          "show(b.stance_matrix())"),
     code("show(b.trajectories())\nshow(b.activity())"),
     code("wars = outcomes.load_outcomes(outcomes.find(b.conflict.folder))\n"

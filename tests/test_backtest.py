@@ -14,14 +14,13 @@ import json
 import shutil
 
 import pytest
+from conftest import KOREA, ROOT, run_cli, set_cell
 
 from parley import backtest, bargaining, meta, prospects, track_record
 from parley.briefing import Briefing
 from parley.charts import esc
 from parley.errors import DataError, UsageError
 from parley.load import load_conflict
-
-from conftest import KOREA, ROOT, run_cli, set_cell
 
 TINY = ROOT / "tests" / "fixtures" / "backtest-tiny"
 

@@ -10,13 +10,12 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from conftest import append_row
 
 from parley import bargaining as b
 from parley import cli, prospects
 from parley.briefing import Briefing
 from parley.load import load_conflict
-
-from conftest import append_row
 
 ROOT = Path(__file__).resolve().parent.parent
 RUSSIA_UKRAINE = ROOT / "data" / "russia-ukraine"
@@ -429,6 +428,7 @@ def test_prospects_for_korea():
 
 def test_range_sweep_matches_bargaining_range_at_every_value():
     import pandas as pd
+
     from parley import bargaining
     frame = pd.DataFrame({"actor_id": ["a", "b", "c"], "position": [0.0, 100.0, 60.0],
                           "salience": [90.0, 70.0, 40.0], "capability": [30.0, 60.0, 10.0]})

@@ -15,9 +15,8 @@ import sys
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-import pytest
-
 import chromium
+import pytest
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
 

@@ -4,12 +4,11 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from conftest import KOREA, RUSSIA_UKRAINE
 
 from parley import charts, schema, stances
 from parley.briefing import Briefing
 from parley.load import load_conflict
-
-from conftest import KOREA, RUSSIA_UKRAINE
 
 
 @pytest.fixture(scope="module")
@@ -142,10 +141,12 @@ def test_data_text_is_escaped_in_labels(korea):
 def test_every_figure_carries_its_template_as_an_object(may_2025):
     """A template *name* left as a string by an unvalidated figure means nothing to plotly.js."""
     import json
+
     import plotly.io as pio
+    from test_backtest import TINY
+
     from parley import backtest, outcomes, prospects, track_record
     from parley.load import load_conflict
-    from test_backtest import TINY
     result = prospects.forecast(may_2025)
     figures = [may_2025.timeline(), may_2025.stance_map(), may_2025.trajectories(), may_2025.stance_matrix(),
                may_2025.activity(), prospects.paths_chart(may_2025, result), prospects.sensitivity_chart(may_2025),
@@ -161,6 +162,7 @@ def test_every_figure_carries_its_template_as_an_object(may_2025):
 def test_timeline_labels_do_not_overlap_as_the_browser_draws_them(tmp_path):
     """The label rows come from parley's own width model; this measures the labels plotly.js really drew."""
     import chromium
+
     from parley.render import PLOTLY_JS
 
     day0 = pd.Timestamp("2020-01-01")

@@ -6,6 +6,7 @@ import datetime as dt
 import json
 
 import pytest
+from conftest import KOREA, run_cli, set_cell
 
 from parley import changes, schedule
 from parley.briefing import Briefing
@@ -13,8 +14,6 @@ from parley.errors import DataError
 from parley.load import load_conflict
 from parley.meta import coverage_end, read_conflict_meta
 from parley.periods import parse_period
-
-from conftest import KOREA, run_cli, set_cell
 
 LAST_KOREA_DAY = dt.date(1954, 6, 15)  # the fixture's newest event or position date
 

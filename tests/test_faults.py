@@ -25,7 +25,6 @@ import time
 from pathlib import Path
 
 import pytest
-
 from conftest import append_row
 
 pytestmark = [pytest.mark.slow]

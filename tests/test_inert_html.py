@@ -25,9 +25,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
-
 import chromium
+import pytest
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
 
@@ -111,7 +110,8 @@ HOVER = """(async () => {
     for (let i = 0; i < (gd.data || []).length; i++) {
       const trace = gd.data[i], cd = (gd.calcdata || [])[i] || [], pts = [];
       if (trace.hoverinfo === 'skip') continue;
-      if (trace.type === 'heatmap') ((cd[0] || {}).z || []).forEach((row, r) => row.forEach((_, c) => pts.push({curveNumber: i, pointNumber: [r, c]})));
+      if (trace.type === 'heatmap')
+        ((cd[0] || {}).z || []).forEach((row, r) => row.forEach((_, c) => pts.push({curveNumber: i, pointNumber: [r, c]})));
       else for (let j = 0; j < cd.length; j++) pts.push({curveNumber: i, pointNumber: j});
       if (!pts.length) continue;
       Plotly.Fx.hover(gd, pts, (trace.xaxis || 'x') + (trace.yaxis || 'y'));

@@ -23,9 +23,8 @@ import time
 import urllib.request
 from pathlib import Path
 
-import pytest
-
 import chromium
+import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 pytestmark = [pytest.mark.browser, pytest.mark.slow]

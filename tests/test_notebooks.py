@@ -10,9 +10,8 @@ import sys
 import nbformat
 import papermill
 import pytest
-from nbclient import NotebookClient
-
 from conftest import KOREA, ROOT, TRACK_RECORD_CHART
+from nbclient import NotebookClient
 
 sys.path.insert(0, str(ROOT / "scripts"))
 import make_notebooks  # noqa: E402

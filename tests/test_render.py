@@ -5,14 +5,13 @@ import re
 import shutil
 
 import pytest
+from conftest import KOREA, ROOT, TRACK_RECORD_CHART, run_cli, set_cell
 
 from parley import schedule
 from parley.errors import RenderError
 from parley.meta import read_conflict_meta
 from parley.periods import parse_period
 from parley.render import render
-
-from conftest import KOREA, ROOT, TRACK_RECORD_CHART, run_cli, set_cell
 
 pytestmark = [pytest.mark.slow]
 

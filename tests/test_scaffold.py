@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import pytest
+from conftest import run_cli
 
 from parley import schema
 from parley.errors import DataError
 from parley.load import load_conflict
 from parley.meta import latest_event_day
-
-from conftest import run_cli
 
 
 def test_new_folder_validates_and_lists_the_files(tmp_path):

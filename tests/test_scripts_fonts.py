@@ -11,8 +11,8 @@ import shutil
 import subprocess
 
 import pytest
-
 from conftest import KOREA, run_cli, set_cell
+
 from parley import render
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]

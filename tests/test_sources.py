@@ -10,11 +10,10 @@ import json
 import shutil
 
 import pytest
+from conftest import ROOT, read_rows, run_cli, set_cell
 
 from parley import schema, sources
 from parley.errors import DataError
-
-from conftest import ROOT, read_rows, run_cli, set_cell
 
 OLD_FORMAT = ROOT / "tests" / "fixtures" / "old-format"
 TABLES = ("actors.csv", "events.csv", "positions.csv")

@@ -2,12 +2,11 @@
 
 import pandas as pd
 import pytest
+from conftest import KOREA
 
 from parley import changes, stances
 from parley.load import load_conflict
 from parley.periods import parse_period
-
-from conftest import KOREA
 
 
 def table(rows):

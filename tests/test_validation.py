@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import pytest
+from conftest import KOREA, ROOT, RUSSIA_UKRAINE, run_cli, set_cell
 
 from parley import schema, sources
 from parley.errors import DataError
 from parley.load import load_conflict
-
-from conftest import KOREA, ROOT, RUSSIA_UKRAINE, run_cli, set_cell
 
 # (file, data row, column, bad value, expected column in the error, message fragment)
 CELL_CASES = [

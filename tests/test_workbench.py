@@ -3,11 +3,10 @@
 import datetime as dt
 
 import pytest
+from conftest import KOREA
 
 from parley import workbench
 from parley.workbench import WIDGET_MIME, Workbench
-
-from conftest import KOREA
 
 
 @pytest.fixture
