@@ -125,3 +125,13 @@ def test_the_package_installs_into_a_fresh_venv_and_validates(tmp_path):
                          capture_output=True, text=True, cwd=tmp_path, timeout=300)
     assert run.returncode == 0, run.stderr
     assert ": valid" in run.stdout and "positions" in run.stdout
+
+
+def test_the_readme_counts_the_bundled_data_as_it_is():
+    from parley.load import load_conflict
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    conflict = load_conflict(ROOT / "data" / "russia-ukraine")
+    assert f"{len(conflict.events)} events, {len(conflict.positions)} positions" in readme
+    assert f"`covered_until` {conflict.meta.covered_until:%Y-%m-%d}" in readme
+    cases = [p for p in (ROOT / "data" / "historical").iterdir() if (p / "outcome.csv").is_file()]
+    assert f"{['no', 'one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight', 'nine'][len(cases)]} negotiations" in readme
