@@ -14,6 +14,7 @@ from . import schema
 from .errors import DataError, Problem
 from .load import check_table, read_text_table
 from .meta import DEFAULT_OUTCOMES as DEFAULT_PATH
+from .meta import find_outcomes as find  # noqa: F401 - notebooks call outcomes.find(conflict_folder)
 
 ENDED_WITHOUT_TREATY = "no"
 
