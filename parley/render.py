@@ -1,4 +1,4 @@
-"""Notebook -> briefing: papermill executes, nbconvert exports, parley writes atomically.
+"""Notebook -> briefing: papermill executes in a kernel parley owns, parley exports the outputs and writes atomically.
 
 A render never replaces a good report with a bad one: everything is written to temporary
 names inside the report folder and renamed into place only after every step succeeded.

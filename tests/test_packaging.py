@@ -135,3 +135,10 @@ def test_the_readme_counts_the_bundled_data_as_it_is():
     assert f"`covered_until` {conflict.meta.covered_until:%Y-%m-%d}" in readme
     cases = [p for p in (ROOT / "data" / "historical").iterdir() if (p / "outcome.csv").is_file()]
     assert f"{['no', 'one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight', 'nine'][len(cases)]} negotiations" in readme
+
+
+def test_every_module_is_in_the_readme_table():
+    row = next(line for line in (ROOT / "README.md").read_text(encoding="utf-8").splitlines()
+               if line.startswith("| `parley/` |"))
+    modules = sorted(p.stem for p in (ROOT / "parley").glob("*.py") if not p.stem.startswith("_")) + ["importers"]
+    assert [m for m in modules if f"`{m}`" not in row] == []
