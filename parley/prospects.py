@@ -144,8 +144,12 @@ def sensitivity_chart(briefing, actor_id: str | None = None, what: str = "capabi
     actor_id = actor_id or default_actor(briefing, data)
     fig = go.Figure(_validate=False)
     name = esc(briefing.name_of_actor(actor_id)) if actor_id else ""
+    if what == "capability":  # the weight input: the influence.csv value where the data give one
+        mine = data[data["actor_id"] == actor_id]
+        what = "influence" if len(mine) and (mine.get("weight_source") == "influence").all() else (
+            "influence or capability" if len(mine) and (mine.get("weight_source") == "influence").any() else "capability")
     if actor_id is not None and (data["actor_id"] == actor_id).any():
-        table = sensitivity_table(data, actor_id, what, factors)
+        table = sensitivity_table(data, actor_id, "salience" if what == "salience" else "capability", factors)
         palette = qualitative.Dark24
         for k, (issue_id, rows) in enumerate(table.groupby("issue_id", sort=False)):
             issue = esc(briefing.name_of_issue(issue_id))
