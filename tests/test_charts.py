@@ -45,7 +45,8 @@ def test_timeline_lanes_sizes_and_hover(korea):
     assert fig.layout.title.text == "Korea" and fig.layout.xaxis.title.text == "date" and has_source_line(fig)
 
 
-def test_timeline_labels_only_milestones():
+def crowded_timeline():
+    """150 events over 300 days, every third a milestone with a long title: labels must be placed, not piled."""
     day0 = pd.Timestamp("2020-01-01")
     events = pd.DataFrame({
         "event_id": [f"e{i}" for i in range(150)],
@@ -54,7 +55,11 @@ def test_timeline_labels_only_milestones():
         "title": [f"Milestone number {i} with a long descriptive headline" for i in range(150)],
         "actors": [("a",)] * 150, "importance": [3 if i % 3 == 0 else 1 for i in range(150)], "source": "s",
     })
-    fig = charts.timeline(events, {"a": "A"}, day0, day0 + pd.Timedelta(days=300))
+    return events, charts.timeline(events, {"a": "A"}, day0, day0 + pd.Timedelta(days=300))
+
+
+def test_timeline_labels_only_milestones():
+    events, fig = crowded_timeline()
     labels = [a for a in fig.layout.annotations if not a.text.startswith("Source: ")]
     assert 0 < len(labels) <= 50
     milestone_titles = {charts.short(t) for t in events.loc[events["importance"] == 3, "title"]}
@@ -165,15 +170,7 @@ def test_timeline_labels_do_not_overlap_as_the_browser_draws_them(tmp_path):
 
     from parley.render import PLOTLY_JS
 
-    day0 = pd.Timestamp("2020-01-01")
-    events = pd.DataFrame({
-        "event_id": [f"e{i}" for i in range(150)],
-        "date": [day0 + pd.Timedelta(days=i * 2) for i in range(150)],
-        "end_date": pd.NaT, "category": [schema.CATEGORIES[i % 14] for i in range(150)],
-        "title": [f"Milestone number {i} with a long descriptive headline" for i in range(150)],
-        "actors": [("a",)] * 150, "importance": [3 if i % 3 == 0 else 1 for i in range(150)], "source": "s",
-    })
-    fig = charts.timeline(events, {"a": "A"}, day0, day0 + pd.Timedelta(days=300))
+    events, fig = crowded_timeline()
     (tmp_path / "plotly.js").write_bytes((Path(charts.__file__).parent / "vendor" / PLOTLY_JS).read_bytes())
     page = tmp_path / "timeline.html"
     page.write_text(fig.to_html(include_plotlyjs="plotly.js", full_html=True), encoding="utf-8")
