@@ -71,17 +71,23 @@ def cmd_schema_docs(args) -> int:
 
 
 def resolve_period(text: str, data_dir: str, cadence: str = "month"):
-    """`latest` = the newest complete period that holds events; anything else is parsed strictly."""
+    """`latest` = the newest complete period that holds events and that the data covers (conflict.toml's
+    covered_until): a briefing of a month the data mostly does not cover would say nothing. Anything else is
+    parsed strictly."""
     import datetime as dt
 
-    from .meta import latest_event_day
+    from .meta import latest_event_day, read_conflict_meta
     from .periods import latest_complete, parse_period
     if text != "latest":
         return parse_period(text)
     newest = latest_event_day(data_dir)
     if newest is None:
         raise UsageError(f"{data_dir}: no dated events, so there is no latest period; give --period")
-    return latest_complete(cadence, newest, dt.date.today())
+    ended_by = dt.date.today()
+    covered_until = read_conflict_meta(data_dir).covered_until
+    if covered_until is not None:
+        ended_by = min(ended_by, covered_until + dt.timedelta(days=1))
+    return latest_complete(cadence, newest, ended_by)
 
 
 def shown(path: Path) -> str:

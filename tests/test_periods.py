@@ -38,3 +38,17 @@ def test_between_and_latest():
     assert P.last_complete("week", dt.date(2026, 11, 25)).label == "2026-W47"
     assert P.latest_complete("month", dt.date(2026, 2, 24), dt.date(2026, 11, 25)).label == "2026-02"
     assert P.latest_complete("month", dt.date(2026, 11, 20), dt.date(2026, 11, 25)).label == "2026-10"
+
+
+def test_latest_is_the_newest_complete_period_the_data_covers(tmp_path):
+    import shutil
+
+    from conftest import KOREA
+
+    from parley.cli import resolve_period
+    folder = tmp_path / "korea-1950"
+    shutil.copytree(KOREA, folder)
+    assert resolve_period("latest", str(folder)).label == "1954-06"  # newest event 15 June 1954, nothing declared
+    with open(folder / "conflict.toml", "a", encoding="utf-8") as handle:
+        handle.write("covered_until = 1954-06-20\n")
+    assert resolve_period("latest", str(folder)).label == "1954-05"  # June is covered for 20 of its 30 days
