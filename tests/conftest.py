@@ -59,3 +59,17 @@ def append_row(path: Path, **values: str) -> None:
 def run_cli(*args: str, cwd: Path = ROOT):
     import subprocess
     return subprocess.run([sys.executable, "-m", "parley", *args], cwd=cwd, capture_output=True, text=True, timeout=600)
+
+
+def pytest_collection_modifyitems(items):
+    """A test that starts `python -m parley` in a subprocess (run_cli) is an integration test: marked `slow`, so
+    `make test-fast` keeps to the library (each subprocess pays about 1.5 s of imports); `make test` runs it."""
+    import inspect
+    for item in items:
+        function = getattr(item, "function", None)
+        try:
+            source = inspect.getsource(function) if function is not None else ""
+        except (OSError, TypeError):
+            continue
+        if "run_cli(" in source or "cli.main(" in source and "subprocess" in source:
+            item.add_marker(pytest.mark.slow)
