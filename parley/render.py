@@ -8,8 +8,11 @@ report, the log of the failed run. Nothing here analyses data; it moves files an
 
 from __future__ import annotations
 
+import base64
 import contextlib
 import fcntl
+import functools
+import gzip
 import hashlib
 import html
 import json
@@ -31,7 +34,10 @@ from .periods import Period
 
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOK = ROOT / "notebooks" / "briefing.ipynb"
-PLOTLY_JS = "plotly-cartesian-4.1.1.min.js"
+PLOTLY_JS = "plotly-parley-4.1.1.min.js"
+# The trace types the vendored partial bundle holds (scripts/build_plotly_bundle.sh builds it with these).
+PLOTLY_TRACES = frozenset({"scatter", "bar", "heatmap"})
+PLOTLY_MIME = "application/vnd.plotly.v1+json"
 FORMATS = ("html", "pdf")
 MANIFEST = "manifest.json"
 KERNEL = "python3"
@@ -241,15 +247,36 @@ def _output_html(output: dict) -> str:
     return ""
 
 
+@functools.lru_cache(maxsize=1)
+def packed_plotly_js() -> str:
+    """The vendored plotly.js gzip-compressed (no name, no time: the same bytes every run) and base64-encoded.
+
+    A third of the bundle's 1.2 MB; draw.js inflates it in the browser. Computed once per process (a worker
+    renders many briefings)."""
+    raw = (resources.files("parley") / "vendor" / PLOTLY_JS).read_bytes()
+    return base64.b64encode(gzip.compress(raw, compresslevel=9, mtime=0)).decode("ascii")
+
+
+def check_trace_types(cells: list[dict]) -> None:
+    """Every chart's trace types are in the vendored bundle; a missing one would leave a chart blank in the page."""
+    for cell in cells:
+        for output in cell.get("outputs", []):
+            spec = output.get("data", {}).get(PLOTLY_MIME)
+            missing = {trace.get("type", "scatter") for trace in (spec or {}).get("data", [])} - PLOTLY_TRACES
+            if missing:
+                raise RenderError(f"a chart draws trace type {', '.join(sorted(missing))}, which the vendored "
+                                  f"plotly.js bundle ({PLOTLY_JS}) lacks; add it in scripts/build_plotly_bundle.sh")
+
+
 def to_html(executed: Path, title: str) -> str:
-    """The executed notebook as one offline HTML page: code cells' outputs only, plotly.js inlined once."""
+    """The executed notebook as one offline HTML page: code cells' outputs only, plotly.js embedded once."""
     cells = json.loads(executed.read_text(encoding="utf-8"))["cells"]
+    check_trace_types(cells)
     body = "\n".join(
         f'<section class="parley-cell">{"".join(_output_html(o) for o in cell.get("outputs", []))}</section>'
         for cell in cells if cell.get("cell_type") == "code" and cell.get("outputs")
     )
     assets = resources.files("parley")
-    plotly_js = (assets / "vendor" / PLOTLY_JS).read_text(encoding="utf-8")
     css = (assets / "templates" / "briefing.css").read_text(encoding="utf-8")
     draw = (assets / "templates" / "draw.js").read_text(encoding="utf-8")
     return (
@@ -258,7 +285,8 @@ def to_html(executed: Path, title: str) -> str:
         "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; script-src 'unsafe-inline'; "
         "style-src 'unsafe-inline'; img-src data:; font-src data:\">\n"
         f"<title>{html.escape(title)}</title>\n<style>\n{css}\n</style>\n"
-        f"<script>\n{plotly_js}\n</script>\n<script>\n{draw}\n</script>\n</head>\n"
+        f"<script type=\"application/gzip\" id=\"parley-plotly-js\">\n{packed_plotly_js()}\n</script>\n"
+        f"<script>\n{draw}\n</script>\n</head>\n"
         f"<body>\n<main class=\"parley-briefing\">\n{body}\n</main>\n"
         f"<footer class=\"parley-note\">Rendered by parley {html.escape(__version__)} from the conflict's data files; "
         "every event and position carries its own source.</footer>\n</body>\n</html>\n"

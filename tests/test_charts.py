@@ -143,23 +143,34 @@ def test_data_text_is_escaped_in_labels(korea):
     assert "<img" not in text and "&lt;img" in text and "<b>NK</b>" not in text
 
 
-def test_every_figure_carries_its_template_as_an_object(may_2025):
-    """A template *name* left as a string by an unvalidated figure means nothing to plotly.js."""
-    import json
-
-    import plotly.io as pio
+@pytest.fixture(scope="module")
+def every_figure(may_2025) -> list:
+    """One of each chart a briefing draws, Russia-Ukraine May 2025."""
     from test_backtest import TINY
 
     from parley import backtest, outcomes, prospects, track_record
     from parley.load import load_conflict
     result = prospects.forecast(may_2025)
-    figures = [may_2025.timeline(), may_2025.stance_map(), may_2025.trajectories(), may_2025.stance_matrix(),
-               may_2025.activity(), prospects.paths_chart(may_2025, result), prospects.sensitivity_chart(may_2025),
-               prospects.outcomes_chart(outcomes.load_outcomes(outcomes.find(may_2025.conflict.folder))),
-               prospects.track_record_chart(may_2025, backtest.backtest([load_conflict(TINY)])), track_record.chart(None)]
-    for fig in figures:
+    return [may_2025.timeline(), may_2025.stance_map(), may_2025.trajectories(), may_2025.stance_matrix(),
+            may_2025.activity(), prospects.paths_chart(may_2025, result), prospects.sensitivity_chart(may_2025),
+            prospects.outcomes_chart(outcomes.load_outcomes(outcomes.find(may_2025.conflict.folder))),
+            prospects.track_record_chart(may_2025, backtest.backtest([load_conflict(TINY)])), track_record.chart(None)]
+
+
+def test_every_figure_carries_its_template_as_an_object(every_figure):
+    """A template *name* left as a string by an unvalidated figure means nothing to plotly.js."""
+    import json
+
+    import plotly.io as pio
+    for fig in every_figure:
         template = json.loads(pio.to_json(fig))["layout"]["template"]
         assert isinstance(template, dict) and template["layout"]["plot_bgcolor"] == "white"
+
+
+def test_every_trace_type_drawn_is_in_the_vendored_plotly_bundle(every_figure):
+    from parley.render import PLOTLY_TRACES
+    drawn = {trace.type for fig in every_figure for trace in fig.data}
+    assert drawn and drawn <= PLOTLY_TRACES, drawn - PLOTLY_TRACES
 
 
 @pytest.mark.slow
