@@ -98,7 +98,7 @@ PROBES = {
     "hrefs": "[...document.querySelectorAll('a')].map(a => a.getAttribute('href') || a.getAttribute('xlink:href') || '')",
     "links": "document.querySelectorAll('a[href]').length",
     "injected_elements": "document.querySelectorAll('img:not([alt=figure]), iframe, svg[onload], meta[http-equiv=refresh], base, link, "
-                         "main style, body script:not(.parley-figure-data)').length",
+                         "main style, body script:not(.parley-figure-data):not(.parley-plotly-template)').length",
     "text_shows_payload": "document.body.innerText.includes('<script>window.__pwned')",
     "charts_show_payload": "[...document.querySelectorAll('.main-svg text')].some(t => t.textContent.includes('<script>'))",
     "figures": "document.querySelectorAll('div.parley-figure').length",
