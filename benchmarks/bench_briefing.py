@@ -179,6 +179,17 @@ def rows_for(r: dict) -> list[tuple[str, str, str]]:
     return rows
 
 
+def backfill(r: dict, renders: int = 40_000, workers=(2, 16, 64)) -> str:
+    """What `renders` briefings would take on N one-core workers, from the CPU one briefing cost in the cluster run
+    (the hand-started one when measured, else the embedded one): CPU-bound work, so wall ~ CPU / N."""
+    runs = r["cluster"] or r["schedule"]
+    per = median(runs, 1) / 12
+    hours = ", ".join(f"{n} workers ~{renders * per / n / 3600:.1f} h" for n in workers)
+    return (f"Backfill estimate: {per:.2f} CPU-s per briefing ({'hand-started' if r['cluster'] else 'embedded'} "
+            f"cluster, 12 briefings) -> {renders:,} briefings = {renders * per / 3600:.0f} core-hours: {hours} "
+            "(one core per worker; the file system and the scheduler must keep up, see README).")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--repeat", type=int, default=5)
@@ -198,7 +209,7 @@ def main() -> int:
         loads = results[root]["loads"]
         lines += [f"**{'this checkout' if root == HERE else root}** ({commit}); load average (1/5/15 min) after "
                   f"each step: {', '.join(loads)}", "", "| measure | value | ratio |", "|---|---|---|"]
-        lines += [f"| {a} | {b} | {c} |" for a, b, c in rows_for(results[root])] + [""]
+        lines += [f"| {a} | {b} | {c} |" for a, b, c in rows_for(results[root])] + ["", backfill(results[root]), ""]
     where = (f"Measured {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())} on {platform.machine()}, "
              f"{os.cpu_count()} cores, Python {platform.python_version()}; P1 median of {args.repeat} alternating "
              f"pairs, P2 median of {max(1, args.repeat // 2)}; load average {began} at the start, {load()} at the end.")
