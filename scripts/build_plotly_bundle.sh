@@ -1,5 +1,5 @@
 #!/bin/sh
-# Rebuilds parley/vendor/plotly-parley-$VERSION.min.js: plotly.js with only the trace types briefings draw
+# Rebuilds parley/report/vendor/plotly-parley-$VERSION.min.js: plotly.js with only the trace types briefings draw
 # (scatter, which plotly.js's core always holds, bar and heatmap), the way plotly.js's CUSTOM_BUNDLE.md builds
 # partial bundles: its lib/core plus lib/<trace> modules, bundled and minified by esbuild. Needs node and npm
 # (the npm registry); run it when parley draws a new trace type (parley.pipeline.render.PLOTLY_TRACES) or
@@ -9,7 +9,7 @@ VERSION=4.1.1      # plotly.js, as the bundle it replaced
 ESBUILD=0.28.2     # the esbuild plotly.js 4.1.1 builds its own bundles with (^0.28.1)
 TRACES="bar heatmap"
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
-OUT="$ROOT/parley/vendor/plotly-parley-$VERSION.min.js"
+OUT="$ROOT/parley/report/vendor/plotly-parley-$VERSION.min.js"
 WORK=$(mktemp -d)
 trap 'rm -rf "$WORK"' EXIT
 cd "$WORK"

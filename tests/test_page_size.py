@@ -13,7 +13,8 @@ import plotly.graph_objects as go
 import pytest
 from conftest import ROOT
 
-from parley import notebook, render
+from parley.pipeline import render
+from parley.report import notebook
 from parley.errors import RenderError
 
 
@@ -50,7 +51,7 @@ def test_the_shared_template_is_written_once_per_kernel_and_named_by_the_others(
 
 
 def test_the_packed_bundle_is_the_vendored_one_and_the_same_every_time():
-    vendored = (ROOT / "parley" / "vendor" / render.PLOTLY_JS).read_bytes()
+    vendored = (ROOT / "parley" / "report" / "vendor" / render.PLOTLY_JS).read_bytes()
     packed = render.packed_plotly_js()
     assert gzip.decompress(base64.b64decode(packed)) == vendored
     render.packed_plotly_js.cache_clear()
@@ -59,7 +60,7 @@ def test_the_packed_bundle_is_the_vendored_one_and_the_same_every_time():
 
 
 def test_the_bundle_the_build_script_and_the_renderer_agree_on_the_trace_types():
-    banner = (ROOT / "parley" / "vendor" / render.PLOTLY_JS).read_text(encoding="utf-8").splitlines()[0]
+    banner = (ROOT / "parley" / "report" / "vendor" / render.PLOTLY_JS).read_text(encoding="utf-8").splitlines()[0]
     assert set(re.search(r"traces: ([a-z ]+)\)", banner).group(1).split()) == render.PLOTLY_TRACES
     script = (ROOT / "scripts" / "build_plotly_bundle.sh").read_text(encoding="utf-8")
     assert {"scatter", *re.search(r'^TRACES="([a-z ]+)"', script, re.M).group(1).split()} == render.PLOTLY_TRACES
