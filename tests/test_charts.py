@@ -172,7 +172,7 @@ def test_every_figure_carries_its_template_as_an_object(every_figure):
 
 
 def test_every_trace_type_drawn_is_in_the_vendored_plotly_bundle(every_figure):
-    from parley.render import PLOTLY_TRACES
+    from parley.pipeline.render import PLOTLY_TRACES
     drawn = {trace.type for fig in every_figure for trace in fig.data}
     assert drawn and drawn <= PLOTLY_TRACES, drawn - PLOTLY_TRACES
 

@@ -13,9 +13,9 @@ import plotly.graph_objects as go
 import pytest
 from conftest import ROOT
 
+from parley.errors import RenderError
 from parley.pipeline import render
 from parley.report import notebook
-from parley.errors import RenderError
 
 
 def test_compact_rounds_floats_and_trims_timestamps_only():

@@ -14,6 +14,7 @@ import contextlib
 import functools
 import logging
 import os
+import socket
 import sys
 
 from parley.digest import code_digest
@@ -48,6 +49,36 @@ def scheduler_address(scheduler: str | None) -> str | None:
     return scheduler or os.environ.get(SCHEDULER_ENV) or None
 
 
+def _unreachable(address: str, reason: str) -> UsageError:
+    return UsageError(f"no dask scheduler answers at {address} ({reason}); start one (README: Rendering on a "
+                      f"cluster) or leave out --scheduler and {SCHEDULER_ENV}")
+
+
+def probe(address: str) -> None:
+    """A scheduler at `address` answers within CONNECT_TIMEOUT, else one UsageError.
+
+    A dask scheduler greets every TCP connection at once; distributed's own Client can wait forever on a port that
+    accepts and stays silent, and leaves a client behind that stalls the interpreter's exit when it fails."""
+    from distributed.comm.addressing import parse_address, parse_host_port
+
+    try:
+        protocol, location = parse_address(address)
+        host, port = parse_host_port(location)
+    except (ValueError, TypeError):
+        raise UsageError(f"scheduler address {address!r}: expected tcp://HOST:PORT") from None
+    if protocol != "tcp":
+        return  # tls:// and others greet only after their own handshake; distributed's timeout applies
+    try:
+        with socket.create_connection((host, port), timeout=CONNECT_TIMEOUT) as connection:
+            connection.settimeout(CONNECT_TIMEOUT)
+            if not connection.recv(1):
+                raise _unreachable(address, "it closed the connection")
+    except TimeoutError:
+        raise _unreachable(address, f"no answer within {CONNECT_TIMEOUT} s") from None
+    except OSError as err:
+        raise _unreachable(address, err.strerror or str(err)) from None
+
+
 @contextlib.contextmanager
 def connect(scheduler: str | None, jobs: int):
     """A dask Client: of the cluster at `scheduler` (or $PARLEY_SCHEDULER), else of an embedded LocalCluster of
@@ -59,12 +90,11 @@ def connect(scheduler: str | None, jobs: int):
     address = scheduler_address(scheduler)
     cluster = None
     if address:
+        probe(address)
         try:
             client = Client(address, timeout=CONNECT_TIMEOUT, set_as_default=False)
         except (OSError, TimeoutError, ValueError) as err:
-            reason = str(err).splitlines()[0] if str(err) else type(err).__name__
-            raise UsageError(f"no dask scheduler answers at {address} ({reason}); start one (README: Rendering on "
-                             f"a cluster) or leave out --scheduler and {SCHEDULER_ENV}") from None
+            raise _unreachable(address, str(err).splitlines()[0] if str(err) else type(err).__name__) from None
     else:
         cluster = LocalCluster(n_workers=max(1, jobs), threads_per_worker=1, processes=True, dashboard_address=None,
                                silence_logs=logging.CRITICAL)
@@ -107,30 +137,31 @@ def run_all(work, items: list, jobs: int, description: str, progress: bool,
 
     if not items:
         return []
-    bar = tqdm(total=len(items), desc=description, unit="briefing", disable=not progress, file=sys.stderr)
+
+    def progress_bar():
+        return tqdm(total=len(items), desc=description, unit="briefing", disable=not progress, file=sys.stderr)
+
     done = []
-    try:
-        if scheduler_address(scheduler) is None and len(items) == 1:
+    if scheduler_address(scheduler) is None and len(items) == 1:
+        with contextlib.closing(progress_bar()) as bar:
             try:
                 done.append((items[0], work(items[0], kernels=None), None))
             except ParleyError as err:
                 done.append((items[0], None, err))
             bar.update(1)
-            return done
-        from distributed import as_completed
-        from distributed.scheduler import KilledWorker
+        return done
+    from distributed import as_completed
+    from distributed.scheduler import KilledWorker
 
-        code = code_digest()
-        with connect(scheduler, min(jobs, len(items))) as client:
-            futures = {client.submit(on_worker, work, item, code, pure=False): item for item in items}
-            for future in as_completed(futures):
-                try:
-                    done.append((futures[future], future.result(), None))
-                except ParleyError as err:
-                    done.append((futures[future], None, err))
-                except KilledWorker as err:
-                    done.append((futures[future], None, ParleyError(f"its worker died every time it ran ({err})")))
-                bar.update(1)
-    finally:
-        bar.close()
+    code = code_digest()
+    with connect(scheduler, min(jobs, len(items))) as client, contextlib.closing(progress_bar()) as bar:
+        futures = {client.submit(on_worker, work, item, code, pure=False): item for item in items}
+        for future in as_completed(futures, loop=client.loop):
+            try:
+                done.append((futures[future], future.result(), None))
+            except ParleyError as err:
+                done.append((futures[future], None, err))
+            except KilledWorker as err:
+                done.append((futures[future], None, ParleyError(f"its worker died every time it ran ({err})")))
+            bar.update(1)
     return done
