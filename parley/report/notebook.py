@@ -17,6 +17,7 @@ HTML of the first figure that uses it; later figures name it (``data-template``)
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import itertools
 import json
@@ -60,6 +61,14 @@ def script_safe_json(data) -> str:
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
+@functools.cache
+def _figure_template():
+    import jinja2
+
+    env = jinja2.Environment(loader=jinja2.PackageLoader("parley.report", "templates"), autoescape=True)
+    return env.get_template("figure.html.j2")
+
+
 def figure_bundle(fig: go.Figure) -> dict:
     """The mime bundle of a figure; ids are deterministic within a kernel session.
 
@@ -78,12 +87,9 @@ def figure_bundle(fig: go.Figure) -> dict:
         key = hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
         if key not in _templates_shown:
             _templates_shown.add(key)
-            shared = (f'<script type="application/json" class="parley-plotly-template" data-template="{key}">'
-                      f'{text}</script>\n')
-    data = script_safe_json({**spec, "layout": layout})
-    named = f' data-template="{key}"' if key else ""
-    html = (f'{shared}<div class="parley-figure" id="{fig_id}" style="{style}"></div>\n'
-            f'<script type="application/json" class="parley-figure-data" data-for="{fig_id}"{named}>{data}</script>')
+            shared = text
+    html = _figure_template().render(template_json=shared, key=key, fig_id=fig_id, style=style,
+                                     data_json=script_safe_json({**spec, "layout": layout}))
     return {PLOTLY_MIME: spec, "text/html": html, "text/plain": f"<figure {fig_id}: {_title(spec)}>"}
 
 
