@@ -188,3 +188,14 @@ def test_council_weights_follow_the_rules_in_force():
     assert sum(deu.POPULATION_2016.values()) == pytest.approx(100, abs=0.1)
     assert not math.isnan(methods.nash(methods.Case(pd.DataFrame(
         {"actor_id": ["a", "b"], "position": [0.0, 100.0], "salience": [50.0, 50.0], "capability": [1.0, 1.0]}))))
+
+
+def test_headline_of_a_conflict_issue_is_the_recorded_method_with_its_calibrated_interval():
+    frame = pd.DataFrame({"actor_id": ["a", "b"], "position": [0.0, 100.0], "salience": [50.0, 100.0],
+                          "capability": [1.0, 1.0]})
+    stored = {"headline": {"method": "weighted_mean", "half_width80": 40.0}}
+    found = methods.headline(frame, stored)
+    assert found["method"] == "weighted_mean"
+    assert found["forecast"] == pytest.approx(200 / 3)
+    assert found["interval"] == pytest.approx((200 / 3 - 40, 100.0))      # clipped at the top of the scale
+    assert methods.headline(frame.iloc[:0], stored) == {"method": "weighted_mean", "forecast": None, "interval": None}

@@ -61,6 +61,15 @@ COMMISSION_SHARE = 0.5
 PARLIAMENT_SHARE = {"COD": 1.0, "CNS": 0.0}
 
 
+class TableError(DataError):
+    """A DEU table that cannot be scored: every problem as file:line: column: message."""
+
+    def _summary(self) -> str:
+        lines = [str(p) for p in self.problems]
+        noun = "problem" if len(lines) == 1 else "problems"
+        return "\n".join(lines + [f"{len(lines)} {noun} found; nothing was scored."])
+
+
 @dataclass(frozen=True)
 class Issue:
     """One issue row: its ids, procedure, Council voting rule, decision date and every actor's stated inputs."""
@@ -201,15 +210,15 @@ def read(path) -> Table:
         with open(path, newline="", encoding="utf-8") as handle:
             rows = list(csv.reader(handle, delimiter="\t"))
     except FileNotFoundError:
-        raise DataError([Problem(name, 0, "-", "no such file")]) from None
+        raise TableError([Problem(name, 0, "-", "no such file")]) from None
     except (UnicodeDecodeError, csv.Error) as error:
-        raise DataError([Problem(name, 0, "-", f"not a tab-separated text table ({error})")]) from None
+        raise TableError([Problem(name, 0, "-", f"not a tab-separated text table ({error})")]) from None
     if not rows:
-        raise DataError([Problem(name, 1, "-", "empty file: a DEU table needs a header row")])
+        raise TableError([Problem(name, 1, "-", "empty file: a DEU table needs a header row")])
     header = [h.strip() for h in rows[0]]
     missing = [c for c in REQUIRED if c not in header]
     if missing:
-        raise DataError([Problem(name, 1, c, "missing column") for c in missing])
+        raise TableError([Problem(name, 1, c, "missing column") for c in missing])
     at = {c: header.index(c) for c in header}
     problems: list[Problem] = []
     issues: list[Issue] = []
@@ -231,7 +240,7 @@ def read(path) -> Table:
                                                               f"(first on line {seen[issue.issue_id]})"))
         seen.setdefault(issue.issue_id, issue.line)
     if problems:
-        raise DataError(problems)
+        raise TableError(problems)
     return Table(name, issues, gdp)
 
 

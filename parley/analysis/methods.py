@@ -14,6 +14,7 @@ independent). Methods never see the outcome: ``forecasts`` strips it before any 
 from __future__ import annotations
 
 import dataclasses
+import functools
 import json
 import math
 from dataclasses import dataclass
@@ -388,7 +389,26 @@ def write_record(table: deu.Table, result: dict, path: Path = RECORD) -> Path:
 
 def record(path: Path = RECORD) -> dict:
     """The stored development record of the headline method (see ``write_record``)."""
+    return _read_record(str(path))
+
+
+@functools.lru_cache(maxsize=4)
+def _read_record(path: str) -> dict:
     return json.loads(Path(path).read_text(encoding="utf-8"))
+
+
+def headline(frame: pd.DataFrame, stored: dict | None = None) -> dict:
+    """The headline forecast of one issue of a conflict: the chosen method, its value and calibrated 80% interval.
+
+    `frame`: actor_id, position, salience, capability (``bargaining.inputs_at`` for one issue). The method
+    and the interval's half-width come from the development record (``record()``); the interval is
+    clipped to 0-100. Value and interval are None where the method gives no forecast.
+    """
+    stored = stored or record()
+    name = stored["headline"]["method"]
+    value = METHODS[name].forecast(Case(frame=frame))
+    band = None if value is None else interval(value, stored["headline"]["half_width80"])
+    return {"method": name, "forecast": value, "interval": band}
 
 
 # --- output -------------------------------------------------------------------------------------
