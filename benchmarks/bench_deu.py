@@ -20,8 +20,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from parley import uncertainty  # noqa: E402
-from parley.analysis import deu, methods  # noqa: E402
+from parley.analysis import deu, methods, uncertainty  # noqa: E402
 
 DEV = ROOT / "data" / "reference" / "deu3" / "deu3-dev.tsv"
 
@@ -30,7 +29,7 @@ def sensitivity_coverage(table: deu.Table) -> dict:
     """How often the expected-utility model's input-perturbation band (200 draws) holds the outcome."""
     inside, widths = [], []
     for issue in table.scored:
-        case = methods.case_of(methods._blind(issue))
+        case = methods.case_of(methods.blind(issue))
         found = uncertainty.assess(case.frame, issue.issue_id, draws=uncertainty.DEFAULT_DRAWS)
         if found["interval"] is None:
             continue

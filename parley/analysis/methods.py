@@ -24,8 +24,7 @@ from typing import Callable
 import numpy as np
 import pandas as pd
 
-from parley import bargaining
-from parley.analysis import deu
+from parley.analysis import bargaining, deu
 
 LEVEL = 0.8            # the interval's target coverage
 NEAR = 10.0            # points: "within 10"
@@ -186,7 +185,8 @@ def case_of(issue: deu.Issue, weights: str = "council") -> Case:
     return Case(frame=frame, rp=issue.rp, veto=holders)
 
 
-def _blind(issue: deu.Issue) -> deu.Issue:
+def blind(issue: deu.Issue) -> deu.Issue:
+    """The issue without its outcome: what every method is handed."""
     return dataclasses.replace(issue, out=None)
 
 
@@ -204,7 +204,7 @@ def forecasts(table: deu.Table, names=None) -> pd.DataFrame:
     rows = {}
     plain = [n for n in names if n in METHODS]
     for issue in table.issues:
-        case = case_of(_blind(issue))
+        case = case_of(blind(issue))
         rows[issue.issue_id] = {n: _value(METHODS[n].forecast(case)) for n in plain}
     result = pd.DataFrame.from_dict(rows, orient="index", columns=plain, dtype=float)
     if CV_METHOD in names:
