@@ -130,6 +130,7 @@ def cmd_schedule(args) -> int:
 
 def cmd_verify(args) -> int:
     from parley.pipeline import verify
+    from parley.pipeline.index import refresh_indexes
     reports = verify.find_reports(args.paths or ["reports"])  # a folder without reports: refused before any kernel
     verdicts, failures = verify.verify_all(reports, jobs=args.jobs or os.cpu_count() or 1, progress=not args.quiet,
                                            scheduler=args.scheduler)
@@ -137,7 +138,7 @@ def cmd_verify(args) -> int:
         print(f"{shown(verdict.folder)}: {verdict.text()}")
     for folder, message in sorted(failures.items()):
         print(f"{shown(folder)}: failed: {message}")
-    verify.refresh_indexes(reports)
+    refresh_indexes(reports)
     return 0 if not failures and all(v.result == "verified" for v in verdicts) else 1
 
 
