@@ -67,7 +67,7 @@ def test_episodes_of_the_extract_by_hand(extract):
     cpp = extract.loc["20902"]  # minor in most years, war in 1982-1986 and 1990-1991: war
     assert (cpp["outcome"], cpp["intensity"], cpp["end"].date()) == ("ceasefire", "war", dt.date(1995, 11, 29))
     ongoing = extract.loc["20904"]  # active in 2020: censored on 31 December 2020
-    assert not ongoing["ended"] and ongoing["outcome"] is None and pd.isna(ongoing["end"])
+    assert not ongoing["ended"] and pd.isna(ongoing["outcome"]) and pd.isna(ongoing["end"])
     assert ongoing["duration_days"] == (dt.date(2020, 12, 31) - dt.date(1999, 6, 6)).days
     donbas = extract.loc["1330601"]
     assert (donbas["type"], donbas["incompatibility"], donbas["intensity"], donbas["ended"]) == \
@@ -106,13 +106,16 @@ def test_past_a_censored_longest_episode_the_chance_is_unknown(extract):
 def test_widening_drops_intensity_then_incompatibility_then_type(extract):
     episodes = extract.reset_index()
     fields = {"type": "internationalized", "incompatibility": "government", "intensity": "minor"}
-    found = outlook.reference_class(episodes, fields, 100, minimum=3)
-    assert [f for f, _ in found["steps"]] == [
-        fields, {"type": "internationalized", "incompatibility": "government"}, {"type": "internationalized"}, {}]
+    # internationalized in the extract: Donbas since 2014 and Kata Katanga's two episodes (2013-2014, 2020), all over
+    # territory; none over government
+    found = outlook.reference_class(episodes, fields, 100, minimum=4)
+    assert found["steps"] == [(fields, 0), ({"type": "internationalized", "incompatibility": "government"}, 0),
+                              ({"type": "internationalized"}, 3), ({}, 8)]
     assert found["dropped"] == ["intensity", "incompatibility", "type"]
     assert len(found["episodes"]) == (episodes["duration_days"] >= 100).sum()
     words = outlook.class_in_words(found, 100)
-    assert "dropped intensity, then incompatibility, then type" in words and "fewer than 3" not in words
+    assert "fewer than 4 matched (dropped intensity, then incompatibility, then type" in words
+    assert "widest" not in words
     # no widening when enough match
     enough = outlook.reference_class(episodes, {"type": "intrastate", "incompatibility": "government", "intensity": "war"},
                                      0, minimum=2)
@@ -181,7 +184,7 @@ def test_a_date_before_the_start_is_refused(everything):
 
 def _folder(tmp_path: Path, extra: str) -> Path:
     folder = tmp_path / "war"
-    folder.mkdir()
+    folder.mkdir(parents=True)
     (folder / "conflict.toml").write_text('id = "war"\nname = "A war"\nsummary = "A war."\nstart = 2020-01-01\n' + extra,
                                           encoding="utf-8")
     return folder
@@ -257,5 +260,6 @@ def test_outlook_command(tmp_path):
     missing = subprocess.run([sys.executable, "-m", "parley", "outlook", str(bare), "--date", "2025-05-31"],
                              capture_output=True, text=True, cwd=ROOT)
     assert missing.returncode == 1 and "Traceback" not in missing.stderr
-    assert missing.stderr.strip().splitlines() == [f"{bare.name}/conflict.toml:1: type: required for the outlook is missing "
-                                                   "(declare type, incompatibility and intensity; docs/outlook.md)"]
+    assert missing.stderr.strip().splitlines() == [f"error: {bare.name}/conflict.toml: type: required for the outlook is "
+                                                   "missing (declare type, incompatibility, intensity in conflict.toml; "
+                                                   "docs/outlook.md)"]

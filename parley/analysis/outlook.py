@@ -72,7 +72,7 @@ def reference_class(episodes: pd.DataFrame, fields: dict, days: int, minimum: in
         steps.append((dict(used), len(selected)))
         droppable = [f for f in WIDENING if f in used]
         if len(selected) >= minimum or not droppable:
-            return {"episodes": selected, "fields": used, "dropped": dropped, "steps": steps}
+            return {"episodes": selected, "fields": used, "dropped": dropped, "steps": steps, "minimum": minimum}
         dropped.append(droppable[0])
         del used[droppable[0]]
 
@@ -99,10 +99,11 @@ def class_in_words(found: dict, days: int) -> str:
     if not found["dropped"]:
         return sentence + f": {len(found['episodes'])} episodes."
     tried = "; ".join(f"{_fields_short(f)}: {n}" for f, n in found["steps"])
-    short = len(found["episodes"]) < MIN_CLASS
-    return (sentence + f": {len(found['episodes'])} episodes. Widened because fewer than {MIN_CLASS} matched "
+    minimum = found["minimum"]
+    short = len(found["episodes"]) < minimum
+    return (sentence + f": {len(found['episodes'])} episodes. Widened because fewer than {minimum} matched "
             f"(dropped {', then '.join(found['dropped'])}; matches at each step: {tried})"
-            + (f"; even the widest class has fewer than {MIN_CLASS}." if short else "."))
+            + (f"; even the widest class has fewer than {minimum}." if short else "."))
 
 
 def _fields_short(fields: dict) -> str:
@@ -236,3 +237,34 @@ def for_conflict(meta, date: dt.date, conflict_folder=None) -> dict:
     result["_curves"] = {"class": curve(chosen), "kind": curve(same_kind(episodes, result["reference_class"]["fields"])),
                          "kind_n": len(same_kind(episodes, result["reference_class"]["fields"]))}
     return result
+
+
+def require_fields(meta, label: str) -> None:
+    """Refuse a conflict.toml without the class fields: one line naming the first missing key."""
+    missing = missing_fields(meta)
+    if missing:
+        raise UsageError(f"{label}: {missing[0]}: required for the outlook is missing (declare "
+                         f"{', '.join(FIELDS)} in conflict.toml; docs/outlook.md)")
+
+
+def _pct(value) -> str:
+    return "unknown" if value is None else f"{value * 100:.0f}%"
+
+
+def format_table(result: dict) -> str:
+    """The command's table: the class, the chances with their intervals, the outcome shares, the data."""
+    lines = ["Reference class: " + result["reference_class"]["in_words"], "",
+             f"{'ends within':<14}{'chance':>8}   90% interval"]
+    for months, chance in result["ending_within"].items():
+        ci = chance["ci90"]
+        lines.append(f"{months + ' months':<14}{_pct(chance['p']):>8}   "
+                     + (f"{_pct(ci[0])} to {_pct(ci[1])}" if ci else "-"))
+    lines += ["", f"How the {result['ended']} ended episodes of the {result['n']} ended:"]
+    for key, share in (result["outcomes"] or {}).items():
+        lines.append(f"  {key.replace('_', ' '):<16}{_pct(share):>6}")
+    peace = result["ceasefire_then_peace"]
+    lines += ["", f"Ceasefire endings followed by a peace agreement within {peace['within_years']} years: "
+              + (_pct(peace["share"]) if peace["share"] is not None else f"not available ({peace['why']})")]
+    data = result["data"]
+    lines += [f"Data: {data['name']} v.{data['version']}, last year covered {data['last_year']} ({data['licence']})"]
+    return "\n".join(lines) + "\n"

@@ -74,9 +74,10 @@ def _row_rules(raw: pd.DataFrame, label: str) -> list[Problem]:
     for line, row in raw.iterrows():
         ends = row["confterm"] == "1"
         for column in ("ependdate", "outcome"):
-            if ends and row[column] is None:
+            present = isinstance(row[column], str)
+            if ends and not present:
                 found.append(Problem(label, line, column, "required value is missing (confterm is 1: the episode ends this year)"))
-            if not ends and row[column] is not None and row["confterm"] == "0":
+            if present and row["confterm"] == "0":
                 found.append(Problem(label, line, column, f"must be empty when confterm is 0, got {row[column]!r}"))
         if schema.is_dmy_date(row["ependdate"]) and schema.is_dmy_date(row["start_date2"]) \
                 and _dmy(row["ependdate"]) < _dmy(row["start_date2"]):

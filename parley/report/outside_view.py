@@ -12,8 +12,8 @@ import datetime as dt
 import plotly.graph_objects as go
 
 from parley.analysis import outlook
-from parley.data import outcomes
-from parley.report import charts
+from parley.data import outcomes, termination
+from parley.report import charts, templating
 from parley.report.charts import esc
 
 OUTCOME_WORDS = {"peace_agreement": "peace agreement", "ceasefire": "ceasefire agreement", "victory": "victory",
@@ -60,7 +60,7 @@ def section_html(meta, date: dt.date, conflict_folder=None, war_table=None, resu
     missing = outlook.missing_fields(meta)
     episodes, last_year = outlook.load_episodes(conflict_folder)
     recent = outlook.recent_without_peace(episodes)
-    release = outlook.termination.RELEASE
+    release = termination.RELEASE
     context = {"missing": missing, "last_year": last_year, "later": later_wars(war_table, last_year),
                "recent": {**recent, "without": recent["without_peace_agreement"], "share": _percent(recent["share"])},
                "data_name": release.name, "version": release.version, "citation": release.citation,
@@ -70,7 +70,7 @@ def section_html(meta, date: dt.date, conflict_folder=None, war_table=None, resu
         context.update(class_words=result["reference_class"]["in_words"], chances=_chances(result, date),
                        n=result["n"], ended=result["ended"], endings=_endings(result["outcomes"], result["ended"]),
                        zero=any(c["p"] == 0 for c in result["ending_within"].values()))
-    return charts.render_template("outside_view.html.j2", **context)
+    return templating.render("outside_view.html.j2", **context)
 
 
 def chart(result: dict | None, name: str = "this war"):
@@ -100,6 +100,6 @@ def chart(result: dict | None, name: str = "this war"):
     fig.update_xaxes(title={"text": "years since the episode began"}, rangemode="tozero")
     fig.update_yaxes(title={"text": "share still fighting (%)"}, range=[0, 102])
     data = result["data"]
-    charts.layout(fig, "Outside view: how long comparable wars went on", f"{data['name']} v.{data['version']} "
+    charts.apply_layout(fig, "Outside view: how long comparable wars went on", f"{data['name']} v.{data['version']} "
                   f"(Kreutz 2010), episodes 1946-{data['last_year']}; Kaplan-Meier estimate", 460)
     return fig
