@@ -17,7 +17,6 @@ HTML of the first figure that uses it; later figures name it (``data-template``)
 
 from __future__ import annotations
 
-import functools
 import hashlib
 import itertools
 import json
@@ -25,6 +24,8 @@ import re
 
 import plotly.graph_objects as go
 import plotly.io as pio
+
+from parley.report import templating
 
 PLOTLY_MIME = "application/vnd.plotly.v1+json"
 _counter = itertools.count(1)
@@ -61,14 +62,6 @@ def script_safe_json(data) -> str:
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
-@functools.cache
-def _figure_template():
-    import jinja2
-
-    env = jinja2.Environment(loader=jinja2.PackageLoader("parley.report", "templates"), autoescape=True)
-    return env.get_template("figure.html.j2")
-
-
 def figure_bundle(fig: go.Figure) -> dict:
     """The mime bundle of a figure; ids are deterministic within a kernel session.
 
@@ -88,8 +81,8 @@ def figure_bundle(fig: go.Figure) -> dict:
         if key not in _templates_shown:
             _templates_shown.add(key)
             shared = text
-    html = _figure_template().render(template_json=shared, key=key, fig_id=fig_id, style=style,
-                                     data_json=script_safe_json({**spec, "layout": layout}))
+    html = templating.render("figure.html.j2", template_json=shared, key=key, fig_id=fig_id, style=style,
+                             data_json=script_safe_json({**spec, "layout": layout}))
     return {PLOTLY_MIME: spec, "text/html": html, "text/plain": f"<figure {fig_id}: {_title(spec)}>"}
 
 
