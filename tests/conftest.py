@@ -124,3 +124,12 @@ def crowded_timeline():
         "actors": [("a",)] * 150, "importance": [3 if i % 3 == 0 else 1 for i in range(150)], "source": "s",
     })
     return events, charts.timeline(events, {"a": "A"}, day0, day0 + pd.Timedelta(days=300))
+
+
+def toml_folder(tmp_path: Path, extra: str) -> Path:
+    """A folder holding only a minimal conflict.toml (plus the extra lines): for checks that read nothing else."""
+    folder = tmp_path / "war"
+    folder.mkdir(parents=True)
+    (folder / "conflict.toml").write_text('id = "war"\nname = "A war"\nsummary = "A war."\nstart = 2020-01-01\n' + extra,
+                                          encoding="utf-8")
+    return folder
