@@ -11,6 +11,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
+from markupsafe import Markup
 from plotly.colors import qualitative
 from plotly.subplots import make_subplots
 
@@ -20,7 +21,7 @@ from parley.data import meta, outcomes
 from parley.report import charts, track_record
 from parley.report.briefing import link, table
 from parley.report.charts import esc
-from parley.report.markup import Markup, render
+from parley.report.templating import render
 
 FACTORS = tuple(np.round(np.linspace(0, 2, 11), 2))
 OUTCOME_LABELS = {
@@ -316,14 +317,14 @@ def forecast_html(briefing, result: dict, data: pd.DataFrame) -> Markup:
     scale = briefing.conflict.issues.set_index("issue_id")
     by_source = data["weight_source"].value_counts()
     spread = uncertainty.DEFAULT_SPREAD
-    return render(
+    return Markup(render(
         "briefing/forecast.j2", date=result["date"], by_influence=int(by_source.get("influence", 0)),
         by_capability=int(by_source.get("capability", 0)), used=_plain_names(sorted(set(data["actor_id"])), briefing),
         missing=_plain_names(bargaining.left_out(briefing.conflict, briefing.actors), briefing),
         inputs=Markup(inputs_html(briefing, data)), lead=_lead(result), rounds=result["rounds"], draws=result["draws"],
         spread_position=_n(spread["position"]), spread_salience=f"{spread['salience'] * 100:.0f}",
         spread_weight=f"{spread['influence'] * 100:.0f}", near=_n(uncertainty.NEAR),
-        items=[_issue_item(briefing, i, v, scale) for i, v in result["issues"].items()])
+        items=[_issue_item(briefing, i, v, scale) for i, v in result["issues"].items()]))
 
 
 def inputs_html(briefing, data: pd.DataFrame) -> str:
