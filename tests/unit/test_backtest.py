@@ -69,7 +69,7 @@ def test_pooled_summary_by_hand():
     assert summary["strongest_actor"] == {"mae": 12.6, "within10": 0.4, "n": 5}  # an error of exactly 10 is within
     assert summary["status_quo"] == {"mae": 44.0, "within10": 0.0, "n": 3}
     # the model's x forecasts come from the model itself; y has one actor, so its forecast is that actor's position
-    x_errors = [abs(forecast(conflict, day)["issues"]["x"]["forecast"] - 64)
+    x_errors = [abs(forecast(conflict, day)["issues"]["x"]["scenarios"]["bdm"]["forecast"] - 64)
                 for day in ("1999-12-31", "2000-06-30", "2000-11-30")]
     errors = x_errors + [10, 5]
     assert summary["model"] == {"mae": round(sum(errors) / 5, 2), "within10": sum(e <= 10 for e in errors) / 5, "n": 5}
