@@ -217,15 +217,23 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--start", help="start of the conflict, YYYY-MM-DD (default: today; edit conflict.toml later)")
     p.set_defaults(run=cmd_new)
 
-    p = sub.add_parser("forecast", help="bargaining-model forecast per issue from the positions in force at a date")
+    p = sub.add_parser("forecast", help="forecast per issue from the positions in force at a date: the headline "
+                                       "method with its calibrated 80%% interval, the expected-utility scenario")
     p.add_argument("data_dir")
     p.add_argument("--date", required=True, help="YYYY-MM-DD: use the positions in force on this day")
     p.add_argument("--format", default="table", help="table (default) or json")
     p.add_argument("--rounds", default="5", help="rounds of the bargaining model to run (default 5)")
-    p.add_argument("--draws", default="200", help="Monte Carlo draws for the 80%% interval (default 200; 0 = none)")
+    p.add_argument("--draws", default="200", help="draws of the inputs for the scenario's sensitivity band (default 200; 0 = none)")
     p.add_argument("--reading", default="replicating", help="replicating (default), printed or scholz-code: "
                                                              "which reading of the model's rules (docs/bargaining.md)")
     p.set_defaults(run=cmd_forecast)
+
+    p = sub.add_parser("benchmark", help="score every forecasting method on a table of decisions with known outcomes "
+                                         "(deu3: a DEU-format table, tab-separated); the headline parley leads with")
+    p.add_argument("suite", choices=("deu3",), help="the table's format: deu3 (DEU III, Arregui & Perarnaud 2021)")
+    p.add_argument("file", help="the table, e.g. data/reference/deu3/deu3-dev.tsv")
+    p.add_argument("--format", default="table", help="table (default) or json")
+    p.set_defaults(run=cmd_benchmark)
 
     p = sub.add_parser("outlook", help="the outside view: chances the war ends within 6, 12 and 24 months, and how "
                                        "comparable wars ended, from the UCDP Conflict Termination data (docs/outlook.md)")
@@ -265,6 +273,18 @@ def cmd_backtest(args) -> int:
     result = backtest.backtest(conflicts, horizons)
     sys.stdout.write(json.dumps(result, indent=2, ensure_ascii=False) + "\n" if args.format == "json"
                      else backtest.format_table(result))
+    return 0
+
+
+def cmd_benchmark(args) -> int:
+    import json
+
+    from parley.analysis import deu, methods
+    if args.format not in ("table", "json"):
+        raise UsageError(f"--format {args.format!r} is not one of: table, json")
+    result = methods.score(deu.read(args.file))
+    sys.stdout.write(json.dumps(result, indent=2, ensure_ascii=False) + "\n" if args.format == "json"
+                     else methods.format_table(result))
     return 0
 
 
