@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import html
 import json
 from pathlib import Path
+
+from markupsafe import escape
 
 from parley.data.files import write_atomic
 from parley.pipeline.render import MANIFEST, locked, read_manifest
@@ -41,20 +42,20 @@ def index_html(out: Path) -> str:
         rows = sorted(by_conflict[name], key=lambda fm: (fm[1].get("end", ""), fm[1].get("start", "")), reverse=True)
         items = []
         for folder, m in rows:
-            href = html.escape((folder / "briefing.html").relative_to(out).as_posix(), quote=True)
+            href = escape((folder / "briefing.html").relative_to(out).as_posix())
             trend = m.get("trend", "unknown")
             color = TREND_COLORS.get(trend, "#555")
             coverage = COVERAGE_NOTES.get(m.get("coverage"), "").format(until=m.get("covered_until", ""))
             stamp = dt.datetime.fromtimestamp((folder / "briefing.html").stat().st_mtime, dt.timezone.utc)
             pdf = folder / "briefing.pdf"
-            pdf_link = (f' · <a href="{html.escape(pdf.relative_to(out).as_posix(), quote=True)}">PDF</a>'
+            pdf_link = (f' · <a href="{escape(pdf.relative_to(out).as_posix())}">PDF</a>'
                         if pdf.is_file() else "")
-            items.append(f'<tr><td><a href="{href}">{html.escape(m.get("title", folder.name))}</a>{pdf_link}</td>'
-                         f'<td>{html.escape(m.get("start", ""))} to {html.escape(m.get("end", ""))}</td>'
-                         f'<td style="color:{color}"><b>{html.escape(trend)}</b>'
-                         + (f'<br><span class="coverage">{html.escape(coverage)}</span>' if coverage else "") + '</td>'
+            items.append(f'<tr><td><a href="{href}">{escape(m.get("title", folder.name))}</a>{pdf_link}</td>'
+                         f'<td>{escape(m.get("start", ""))} to {escape(m.get("end", ""))}</td>'
+                         f'<td style="color:{color}"><b>{escape(trend)}</b>'
+                         + (f'<br><span class="coverage">{escape(coverage)}</span>' if coverage else "") + '</td>'
                          f'<td>{stamp:%Y-%m-%d %H:%M} UTC</td>{index_cell(folder)}</tr>')
-        sections.append(f"<h2>{html.escape(name)}</h2><table><thead><tr><th>Briefing</th><th>Period</th><th>Trend</th>"
+        sections.append(f"<h2>{escape(name)}</h2><table><thead><tr><th>Briefing</th><th>Period</th><th>Trend</th>"
                         f"<th>Rendered</th><th>Verified</th></tr></thead><tbody>{''.join(items)}</tbody></table>")
     body = "".join(sections) or "<p>No briefings yet: run <code>make briefing</code>.</p>"
     return ("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>parley briefings</title>"
@@ -96,8 +97,8 @@ def index_cell(folder: Path) -> str:
     record = last_verification(folder)
     if record is None:
         return '<td class="parley-unverified">not since rendered</td>'
-    day = html.escape(str(record.get("checked", ""))[:10])
+    day = escape(str(record.get("checked", ""))[:10])
     if record.get("result") == "verified":
         return f'<td class="parley-verified">verified {day}</td>'
-    summary = html.escape(str(record.get("summary", "drifted")).removeprefix("drifted: "))
+    summary = escape(str(record.get("summary", "drifted")).removeprefix("drifted: "))
     return f'<td class="parley-drifted" style="color:#b2182b"><b>DRIFTED</b> {day}<br><small>{summary}</small></td>'

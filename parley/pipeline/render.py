@@ -23,6 +23,8 @@ from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
+from markupsafe import escape
+
 from parley import __version__
 from parley.data.files import write_atomic
 from parley.data.meta import ConflictMeta, briefing_inputs, read_conflict_meta
@@ -213,7 +215,7 @@ def _output_html(output: dict) -> str:
     """One notebook output as HTML: parley's HTML as is, anything else as escaped text; stderr is dropped."""
     kind = output.get("output_type")
     if kind == "stream":
-        return "" if output.get("name") == "stderr" else f"<pre>{html.escape(''.join(output.get('text', '')))}</pre>"
+        return "" if output.get("name") == "stderr" else f"<pre>{escape(''.join(output.get('text', '')))}</pre>"
     if kind == "error":
         raise RenderError(f"the executed notebook holds an error: {output.get('ename')}: {output.get('evalue')}")
     data = output.get("data", {})
@@ -223,7 +225,7 @@ def _output_html(output: dict) -> str:
     if "image/png" in data:
         return f'<img alt="figure" src="data:image/png;base64,{"".join(data["image/png"]).strip()}">'
     if "text/plain" in data:
-        return f"<pre>{html.escape(''.join(data['text/plain']))}</pre>"
+        return f"<pre>{escape(''.join(data['text/plain']))}</pre>"
     return ""
 
 
@@ -243,10 +245,10 @@ def to_html(executed: Path, title: str) -> str:
         "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
         "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; script-src 'unsafe-inline'; "
         "style-src 'unsafe-inline'; img-src data:; font-src data:\">\n"
-        f"<title>{html.escape(title)}</title>\n<style>\n{css}\n</style>\n"
+        f"<title>{escape(title)}</title>\n<style>\n{css}\n</style>\n"
         f"<script>\n{plotly_js}\n</script>\n<script>\n{draw}\n</script>\n</head>\n"
         f"<body>\n<main class=\"parley-briefing\">\n{body}\n</main>\n"
-        f"<footer class=\"parley-note\">Rendered by parley {html.escape(__version__)} from the conflict's data files; "
+        f"<footer class=\"parley-note\">Rendered by parley {escape(__version__)} from the conflict's data files; "
         "every event and position carries its own source.</footer>\n</body>\n</html>\n"
     )
 

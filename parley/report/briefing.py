@@ -8,7 +8,6 @@ through :func:`esc` (text) or :func:`link` (addresses, http and https only).
 from __future__ import annotations
 
 import datetime as dt
-import html
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -28,7 +27,7 @@ CONTEXT_YEARS = 3
 
 def link(url, text) -> str:
     if isinstance(url, str) and (url.startswith("https://") or url.startswith("http://")):
-        return f'<a href="{html.escape(url, quote=True)}" rel="noopener noreferrer">{esc(text)}</a>'
+        return f'<a href="{esc(url)}" rel="noopener noreferrer">{esc(text)}</a>'
     return esc(text)
 
 

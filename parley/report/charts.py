@@ -7,12 +7,12 @@ before it reaches a label, so a title like ``<script>`` is shown, never run.
 
 from __future__ import annotations
 
-import html
 import textwrap
 
 import pandas as pd
 import plotly.graph_objects as go
 import plotly.io as pio
+from markupsafe import escape
 from plotly.subplots import make_subplots
 
 from parley.analysis import stances
@@ -45,7 +45,7 @@ def esc(value) -> str:
     """Data text made safe and short for plotly's HTML-like labels."""
     if value is None or (isinstance(value, float) and pd.isna(value)):
         return ""
-    return html.escape(str(value), quote=True)
+    return str(escape(str(value)))
 
 
 def wrap(value, width: int = 60) -> str:
