@@ -75,34 +75,23 @@ period = "2025-05"                     # optional label: YYYY-MM or YYYY-Www set
 actors = []
 issues = []'''
 
-briefing = nb([
-    md("# Briefing\n\nRendered by `python -m parley render DATA_DIR --period P`: the parameters cell below is replaced, "
-       "every cell calls into the `parley` package, and the code is hidden in the HTML. Edit the package, not this notebook."),
-    code(PARAMS, ["parameters"]),
-    code("from parley.report.briefing import Briefing\nfrom parley.report.notebook import show, show_html\n\n"
-         "b = Briefing.open(data_dir, period_start, period_end, actors, issues, period_label=period)\n"
-         "show_html(b.header_html())"),
-    code("show_html(b.key_points_html())"),
-    code("show_html('<h2>Timeline</h2>')\nshow(b.timeline())\nshow(b.context_timeline())"),
-    code("show_html(b.changes_html())"),
-    code("from parley.data import outcomes\nfrom parley.report import prospects\n\n"
-         "forecast = prospects.forecast(b)\n"
-         "show_html('<h2>Where the actors stand</h2>')\n"
-         "show(b.stance_map(prospects.forecast_by_issue(b, forecast), prospects.intervals_by_issue(b, forecast)))\n"
-         "show(b.stance_matrix())"),
-    code("show(b.trajectories())\nshow(b.activity())"),
-    code("wars = outcomes.load_outcomes(outcomes.find(b.conflict.folder))\n"
-         "record = prospects.past_record(b)  # the backtest on data/historical, cached\n"
-         "show_html(prospects.prospects_html(b, wars, forecast, record))\n"
-         "show(prospects.paths_chart(b, forecast))\nshow(prospects.sensitivity_chart(b))\n"
-         "if record:  # past negotiations with a known outcome exist\n    show(prospects.track_record_chart(b, record))\n"
-         "show(prospects.outcomes_chart(wars))"),
-    code("from parley.report.imported_section import imported_section\n\n"
-         "for kind, item in imported_section(b):  # ACLED / UCDP GED imports, when the folder has them\n"
-         "    show(item) if kind == 'figure' else show_html(item)"),
-    code("show_html(b.events_html())"),
-    code("show_html(b.sources_html())"),
-])
+def briefing_notebook():
+    """The briefing: parameters, then one cell per section of parley.report.sections.SECTIONS, in that order."""
+    from parley.report.sections import SECTIONS
+
+    first, *rest = SECTIONS
+    return nb([
+        md("# Briefing\n\nRendered by `python -m parley render DATA_DIR --period P`: the parameters cell below is replaced, "
+           "every cell calls into the `parley` package, and the code is hidden in the HTML. Edit the package, not this "
+           "notebook: the sections and their order are `parley.report.sections.SECTIONS`."),
+        code(PARAMS, ["parameters"]),
+        code("from parley.report.notebook import show_section\nfrom parley.report.sections import Context\n\n"
+             "ctx = Context.open(data_dir, period_start, period_end, actors, issues, period_label=period)\n"
+             "b = ctx.briefing  # the Briefing: its tables and figures, for your own cells\n"
+             f"show_section(ctx, {first.key!r})"),
+        *[code(f"show_section(ctx, {s.key!r})") for s in rest],
+    ])
+
 
 EXPLORE_PARAMS = (PARAMS.replace('"2025-05-01"', '"2024-06-01"')
                   .replace('period = "2025-05"                    ', 'period = ""                           ')
@@ -179,6 +168,6 @@ if __name__ == "__main__":
     parser.add_argument("--force", action="store_true", help="overwrite notebooks edited since they were written")
     parser.add_argument("names", nargs="*", default=["briefing.ipynb", "explore.ipynb"])
     args = parser.parse_args()
-    notebooks = {"briefing.ipynb": briefing, "explore.ipynb": explore}
+    notebooks = {"briefing.ipynb": briefing_notebook(), "explore.ipynb": explore}
     written = [write(notebooks[name], NOTEBOOKS / name, args.force) for name in args.names]
     sys.exit(0 if all(written) else 1)

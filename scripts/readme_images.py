@@ -1,33 +1,27 @@
 """Render one PNG of each chart of the May 2025 briefing into docs/img/ (pictures for the README).
 
-    python scripts/readme_images.py     (kaleido drives Debian's chromium; no download)
+    python scripts/readme_images.py     (make docs; kaleido drives Debian's chromium; no download)
+
+Each picture is a part of the briefing's sections (parley.report.sections), drawn as the briefing draws it.
 """
 
 from pathlib import Path
 
-from parley.data import outcomes
-from parley.report import prospects
-from parley.report.briefing import Briefing
+from parley.report import sections
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "docs" / "img"
+PICTURES = {"timeline": "context_timeline", "stance-map": "stance_map", "trajectories": "trajectories",
+            "stance-matrix": "stance_matrix", "activity": "activity", "bargaining-paths": "paths",
+            "war-outcomes": "outcomes"}
 
 
 def main() -> None:
-    b = Briefing.open(ROOT / "data" / "russia-ukraine", "", "", period_label="2025-05")
-    result = prospects.forecast(b)
-    figures = {
-        "timeline": b.context_timeline(),
-        "stance-map": b.stance_map(prospects.forecast_by_issue(b, result)),
-        "trajectories": b.trajectories(),
-        "stance-matrix": b.stance_matrix(),
-        "activity": b.activity(),
-        "bargaining-paths": prospects.paths_chart(b, result),
-        "war-outcomes": prospects.outcomes_chart(outcomes.load_outcomes(outcomes.find(b.conflict.folder))),
-    }
+    context = sections.Context.open(ROOT / "data" / "russia-ukraine", "", "", period_label="2025-05")
+    parts = sections.parts()
     OUT.mkdir(parents=True, exist_ok=True)
-    for name, fig in figures.items():
-        fig.write_image(OUT / f"{name}.png", scale=1)
+    for name, key in PICTURES.items():
+        parts[key].draw(context).write_image(OUT / f"{name}.png", scale=1)
         print(OUT.relative_to(ROOT) / f"{name}.png")
 
 

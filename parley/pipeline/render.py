@@ -23,14 +23,14 @@ from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
-from markupsafe import escape
-
 from parley import __version__
 from parley.data.files import write_atomic
 from parley.data.meta import ConflictMeta, briefing_inputs, read_conflict_meta
 from parley.data.periods import Period
 from parley.digest import code_digest, package_digest
 from parley.errors import ParleyError, RenderError, UsageError
+from parley.report import markup
+from parley.report.markup import Markup
 
 ROOT = Path(__file__).resolve().parents[2]
 NOTEBOOK = ROOT / "notebooks" / "briefing.ipynb"
@@ -140,7 +140,7 @@ def _clean_stale_temporaries(folder: Path) -> None:
 # --- steps -------------------------------------------------------------------------------------
 
 # Imports the briefing notebook needs; the kernel loads them while this process imports papermill.
-WARM_UP = "import parley.report.notebook\nparley.notebook.warm_up()"
+WARM_UP = "import parley.report.notebook\nparley.report.notebook.warm_up()"
 
 
 def _warm_up(manager) -> None:
@@ -211,46 +211,35 @@ def execute(notebook: Path, parameters: dict | None, output: Path, kernel) -> No
         raise RenderError(f"the notebook kernel failed: {type(err).__name__}: {err}") from None
 
 
-def _output_html(output: dict) -> str:
-    """One notebook output as HTML: parley's HTML as is, anything else as escaped text; stderr is dropped."""
+def page_output(output: dict) -> dict | None:
+    """One notebook output for the page: parley's HTML as is (trusted), a PNG, or text (escaped by the template);
+    None for what the page leaves out (stderr, outputs with none of those views)."""
     kind = output.get("output_type")
     if kind == "stream":
-        return "" if output.get("name") == "stderr" else f"<pre>{escape(''.join(output.get('text', '')))}</pre>"
+        return None if output.get("name") == "stderr" else {"text": "".join(output.get("text", ""))}
     if kind == "error":
         raise RenderError(f"the executed notebook holds an error: {output.get('ename')}: {output.get('evalue')}")
     data = output.get("data", {})
     if "text/html" in data:
         value = data["text/html"]
-        return "".join(value) if isinstance(value, list) else value
+        return {"html": Markup("".join(value) if isinstance(value, list) else value)}
     if "image/png" in data:
-        return f'<img alt="figure" src="data:image/png;base64,{"".join(data["image/png"]).strip()}">'
+        return {"png": "".join(data["image/png"]).strip()}
     if "text/plain" in data:
-        return f"<pre>{escape(''.join(data['text/plain']))}</pre>"
-    return ""
+        return {"text": "".join(data["text/plain"])}
+    return None
 
 
 def to_html(executed: Path, title: str) -> str:
     """The executed notebook as one offline HTML page: code cells' outputs only, plotly.js inlined once."""
     cells = json.loads(executed.read_text(encoding="utf-8"))["cells"]
-    body = "\n".join(
-        f'<section class="parley-cell">{"".join(_output_html(o) for o in cell.get("outputs", []))}</section>'
-        for cell in cells if cell.get("cell_type") == "code" and cell.get("outputs")
-    )
+    shown = [[found for o in cell.get("outputs", []) if (found := page_output(o)) is not None]
+             for cell in cells if cell.get("cell_type") == "code" and cell.get("outputs")]
     assets = resources.files("parley.report")
-    plotly_js = (assets / "vendor" / PLOTLY_JS).read_text(encoding="utf-8")
-    css = (assets / "templates" / "briefing.css").read_text(encoding="utf-8")
-    draw = (assets / "templates" / "draw.js").read_text(encoding="utf-8")
-    return (
-        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
-        "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
-        "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; script-src 'unsafe-inline'; "
-        "style-src 'unsafe-inline'; img-src data:; font-src data:\">\n"
-        f"<title>{escape(title)}</title>\n<style>\n{css}\n</style>\n"
-        f"<script>\n{plotly_js}\n</script>\n<script>\n{draw}\n</script>\n</head>\n"
-        f"<body>\n<main class=\"parley-briefing\">\n{body}\n</main>\n"
-        f"<footer class=\"parley-note\">Rendered by parley {escape(__version__)} from the conflict's data files; "
-        "every event and position carries its own source.</footer>\n</body>\n</html>\n"
-    )
+    asset = lambda *parts: Markup(assets.joinpath(*parts).read_text(encoding="utf-8"))  # noqa: E731 - package files
+    return str(markup.render("page.j2", title=title, cells=shown, css=asset("templates", "briefing.css"),
+                             plotly_js=asset("vendor", PLOTLY_JS), draw_js=asset("templates", "draw.js"),
+                             version=__version__))
 
 
 def chromium() -> str:

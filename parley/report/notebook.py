@@ -74,7 +74,7 @@ def warm_up() -> None:
     import parley.data.imported  # noqa: F401
     import parley.report.briefing  # noqa: F401
     import parley.report.prospects  # noqa: F401
-    from parley import schema
+    from parley.data import schema
 
     schema.EVENTS  # noqa: B018 - builds the pandera table schemas
     fig = make_subplots(rows=2, cols=1, subplot_titles=["a", "b"])
@@ -88,3 +88,11 @@ def warm_up() -> None:
     fig.update_xaxes(title={"text": "x"})
     figure_bundle(fig)
     reset_ids()
+
+
+def show_section(context, key: str) -> None:
+    """Show briefing section ``key`` (see ``parley.report.sections.SECTIONS``): its figures and its HTML, in order."""
+    from parley.report import sections
+
+    for item in sections.items(key, context):
+        show(item) if isinstance(item, go.Figure) else show_html(item)
