@@ -19,6 +19,9 @@ import json
 import plotly.graph_objects as go
 import plotly.io as pio
 
+from parley.report import markup
+from parley.report.markup import Markup
+
 PLOTLY_MIME = "application/vnd.plotly.v1+json"
 _counter = itertools.count(1)
 
@@ -41,9 +44,8 @@ def figure_bundle(fig: go.Figure) -> dict:
     height = int(spec.get("layout", {}).get("height") or 450)
     width = spec.get("layout", {}).get("width")
     style = f"height:{height}px;" + (f"width:{int(width)}px;max-width:100%;" if width else "width:100%;")
-    html = (f'<div class="parley-figure" id="{fig_id}" style="{style}"></div>\n'
-            f'<script type="application/json" class="parley-figure-data" data-for="{fig_id}">{script_safe_json(spec)}</script>')
-    return {PLOTLY_MIME: spec, "text/html": html, "text/plain": f"<figure {fig_id}: {_title(spec)}>"}
+    html = markup.render("figure.j2", id=fig_id, style=style, spec_json=Markup(script_safe_json(spec)))
+    return {PLOTLY_MIME: spec, "text/html": str(html), "text/plain": f"[figure {fig_id}: {_title(spec)}]"}
 
 
 def _title(spec: dict) -> str:
