@@ -145,7 +145,7 @@ explore = nb([
     code("wb.show('activity')"),
     md("## Prospects\nThe bargaining model's forecast from the positions in force, its sensitivity, and how comparable "
        "wars ended."),
-    code("wb.show('prospects', 'paths', 'sensitivity', 'outcomes')"),
+    code("wb.show_section('prospects')"),
     md("## Imported event data\nACLED / UCDP GED imports (`python -m parley import`), aggregated; nothing shows "
        "when the "
        "folder has none. This section follows the parameters, not the controls: re-run the cell after changing them."),

@@ -12,7 +12,7 @@ from functools import cached_property
 from typing import Callable
 
 from parley.data import outcomes
-from parley.report import markup, prospects
+from parley.report import markup, outside_view, prospects
 from parley.report.briefing import Briefing
 from parley.report.imported_section import imported_section
 
@@ -42,6 +42,11 @@ class Context:
     @cached_property
     def record(self) -> dict | None:
         return prospects.past_record(self.briefing)
+
+    @cached_property
+    def view(self) -> dict | None:
+        """The outside view (UCDP base rates); None when conflict.toml lacks the reference-class fields."""
+        return outside_view.outlook_of(self.briefing)
 
 
 @dataclass(frozen=True)
@@ -85,11 +90,13 @@ SECTIONS: tuple[Section, ...] = (
         Part("activity", lambda c: c.briefing.activity()),
     )),
     Section("prospects", "Prospects", (
-        Part("prospects", lambda c: prospects.prospects_html(c.briefing, c.wars, c.forecast, c.record)),
+        Part("prospects", lambda c: prospects.prospects_html(c.briefing, c.wars, c.forecast, c.record, outside=False)),
         Part("paths", lambda c: prospects.paths_chart(c.briefing, c.forecast)),
         Part("sensitivity", lambda c: prospects.sensitivity_chart(c.briefing)),
         Part("track_record", lambda c: prospects.track_record_chart(c.briefing, c.record) if c.record else None),
-        Part("outcomes", lambda c: prospects.outcomes_chart(c.wars)),
+        Part("outside_view", lambda c: outside_view.section_html(c.briefing.conflict.meta, c.briefing.as_of,
+                                                                 c.briefing.conflict.folder, c.wars, c.view)),
+        Part("outside_chart", lambda c: outside_view.chart(c.view, c.briefing.conflict.meta.name) if c.view else None),
     )),
     Section("imported", "Recorded events and fatalities (imported data)", (
         Part("imported", lambda c: [item for _, item in imported_section(c.briefing)]),

@@ -220,6 +220,10 @@ class Workbench:
             self.views.append(view)
             display(view)
 
+    def show_section(self, key: str) -> None:
+        """Display every part of briefing section ``key`` (``parley.report.sections``) as views."""
+        self.show(*[p.key for p in sections.section(key).parts if p.key != "heading"])
+
     def redraw(self) -> None:
         drawers = self.drawers()
         for view in self.views:
