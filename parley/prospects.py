@@ -14,7 +14,7 @@ import plotly.graph_objects as go
 from plotly.colors import qualitative
 from plotly.subplots import make_subplots
 
-from . import backtest, bargaining, charts, meta, outcomes, track_record, uncertainty
+from . import backtest, bargaining, charts, load, meta, outcomes, track_record, uncertainty
 from .briefing import link, table
 from .charts import esc
 
@@ -285,7 +285,7 @@ def _uncertainty_sentence(briefing, issue: dict) -> str:
 def inputs_html(briefing, data: pd.DataFrame) -> str:
     """Where each actor's weight comes from: its capability (actors.csv) and any issue-specific influence."""
     actors = briefing.conflict.actors.set_index("actor_id")
-    influence = briefing.conflict.influence.set_index(["actor_id", "issue_id"])
+    influence = load.influence_in_force(briefing.conflict.influence, briefing.as_of).set_index(["actor_id", "issue_id"])
     rows = []
     for actor_id, mine in data.groupby("actor_id", sort=True):
         capability = actors.at[actor_id, "capability"]

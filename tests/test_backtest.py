@@ -207,7 +207,7 @@ def test_a_folder_without_outcome_csv_still_validates():
     ("outcome.csv", 0, "issue_id", "zz", 2, "issue_id: unknown issue id 'zz'; not in issues.csv"),
     ("outcome.csv", 1, "issue_id", "x", 3, "issue_id: duplicate value 'x'"),
     ("outcome.csv", 0, "outcome", "120", 2, "outcome: must be a number from 0 to 100"),
-    ("outcome.csv", 1, "outcome", "", 3, "outcome: required value is missing"),
+    ("outcome.csv", 1, "outcome", "", 3, "outcome: is empty: give the outcome on the agreed text, or set deal to false"),
     ("outcome.csv", 1, "date", "2001-02-30", 3, "date: must be a real date"),
     ("outcome.csv", 0, "source", "", 2, "source: required value is missing"),
     ("outcome.csv", 0, "source_type", "blog", 2, "source_type: must be one of: official"),
