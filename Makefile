@@ -42,6 +42,7 @@ test-fast: venv
 
 lint: venv
 	$(BIN)/ruff check parley tests scripts benchmarks
+	$(BIN)/lint-imports --no-cache
 
 lab: venv
 	$(BIN)/jupyter lab notebooks/

@@ -65,7 +65,7 @@ CHILD = textwrap.dedent("""
 # second thread while the table is converted and written, so the steps overlap there).
 STAGES_SETUP = textwrap.dedent("""
     import time, pyarrow.parquet as pq
-    from parley.importers import import_acled, _common, acled
+    from parley.data.importers import import_acled, common, acled
     spans = {}
     def timed_step(module, name, key):
         function = getattr(module, name)
@@ -76,10 +76,10 @@ STAGES_SETUP = textwrap.dedent("""
             finally:
                 spans[key] = round(spans.get(key, 0) + time.perf_counter() - start, 3)
         setattr(module, name, wrapper)
-    timed_step(_common, "read_typed", "read")
+    timed_step(common, "read_typed", "read")
     timed_step(acled, "fast_build", "read+map")
-    timed_step(_common, "schema_errors", "validate")
-    timed_step(_common, "prepare", "compare+write")
+    timed_step(common, "schema_errors", "validate")
+    timed_step(common, "prepare", "compare+write")
     timed_step(pq, "write_table", "write")
 """)
 
@@ -144,7 +144,7 @@ def summary(runs: list[dict]) -> dict | None:
 
 
 def engines(path: Path, reps: int) -> dict[str, dict]:
-    from parley.importers import acled
+    from parley.data.importers import acled
     cols = list(acled.REQUIRED)
     target = OUT / "engine.parquet"
     csv_path = str(path)
@@ -225,16 +225,17 @@ def main(argv: list[str] | None = None) -> int:
     for _ in range(args.reps):  # alternate: a busy machine slows both alike
         scans.append(child(*count))
         folder = fresh_conflict("bench-conflict")
-        imports.append(child("from parley.importers import import_acled",
+        imports.append(child("from parley.data.importers import import_acled",
                              f"result = import_acled({str(path)!r}, {str(folder)!r}).counts"))
-        reimports.append(child("from parley.importers import import_acled",
+        reimports.append(child("from parley.data.importers import import_acled",
                                f"result = import_acled({str(path)!r}, {str(folder)!r}).counts"))
     stage_runs = [child(STAGES_SETUP, f"import_acled({str(path)!r}, {str(fresh_conflict('bench-stages'))!r}); result = spans")
                   for _ in range(args.reps)]
     section_runs = [child(
-        "import datetime as dt; from types import SimpleNamespace; from parley import imported; from parley.periods import month; "
+        "import datetime as dt; from types import SimpleNamespace; from parley.report import imported_section; "
+        "from parley.data.periods import month; "
         f"b = SimpleNamespace(conflict=SimpleNamespace(folder={str(folder)!r}), period=month(dt.date(2025, 5, 1)))",
-        "result = [k for k, _ in imported.imported_section(b)]") for _ in range(args.reps)]
+        "result = [k for k, _ in imported_section.imported_section(b)]") for _ in range(args.reps)]
     print("import:")
     show("DuckDB SELECT count(*) FROM read_csv", scans)
     show("import_acled into an empty folder", imports)
@@ -321,7 +322,7 @@ def main(argv: list[str] | None = None) -> int:
         `file:line: column: message` (line numbers counted only then). So the messages, the
         table and the counts are those of the exact path; the fast path's output was compared
         with the exact path's, value for value, on this export and on edited ones. Readers
-        (`parley.imported`) need only pyarrow and pandas.
+        (`parley.data.imported`) need only pyarrow and pandas.
 
         Before the fast path (same machine, an A/B run of 5 alternating fresh processes): the
         import took 3.20 s median against a 0.72 s scan, 4.45x (CPU 5.1 s, peak 1435 MB); with

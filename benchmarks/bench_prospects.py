@@ -25,8 +25,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from parley import outcomes, prospects  # noqa: E402
-from parley.briefing import Briefing  # noqa: E402
+from parley.data import outcomes  # noqa: E402
+from parley.report import prospects  # noqa: E402
+from parley.report.briefing import Briefing  # noqa: E402
 
 CLOCK = time.perf_counter
 

@@ -7,8 +7,8 @@ import os
 import sys
 from pathlib import Path
 
-from . import __version__
-from .errors import ParleyError, UsageError
+from parley import __version__
+from parley.errors import ParleyError, UsageError
 
 
 def _summary(conflict) -> str:
@@ -44,13 +44,13 @@ def _summary(conflict) -> str:
 
 
 def cmd_validate(args) -> int:
-    from .load import load_conflict
+    from parley.data.load import load_conflict
     print(_summary(load_conflict(args.data_dir)))
     return 0
 
 
 def cmd_sources(args) -> int:
-    from . import sources
+    from parley.data import sources
     if args.format not in ("table", "json"):
         raise UsageError(f"--format {args.format!r} is not one of: table, json")
     result = sources.run(args.data_dir)
@@ -59,7 +59,7 @@ def cmd_sources(args) -> int:
 
 
 def cmd_schema_docs(args) -> int:
-    from .schema import markdown_docs, source_grades_markdown
+    from parley.data.schema import markdown_docs, source_grades_markdown
     if args.grades:
         print(source_grades_markdown())
     elif args.out:
@@ -76,8 +76,8 @@ def resolve_period(text: str, data_dir: str, cadence: str = "month"):
     parsed strictly."""
     import datetime as dt
 
-    from .meta import latest_event_day, read_conflict_meta
-    from .periods import latest_complete, parse_period
+    from parley.data.meta import latest_event_day, read_conflict_meta
+    from parley.data.periods import latest_complete, parse_period
     if text != "latest":
         return parse_period(text)
     newest = latest_event_day(data_dir)
@@ -98,15 +98,15 @@ def shown(path: Path) -> str:
 
 
 def cmd_render(args) -> int:
-    from .meta import read_conflict_meta
-    from .render import parse_formats, render, report_folder
+    from parley.data.meta import read_conflict_meta
+    from parley.pipeline.render import parse_formats, render, report_folder
     formats = parse_formats(args.format)
     period = resolve_period(args.period, args.data_dir)  # refused before anything starts
     meta = read_conflict_meta(args.data_dir)
     report_folder(Path(args.out), meta.id, period)  # a report that would land outside --out: refused before the kernel
     report = render(args.data_dir, period, out=args.out, formats=formats, meta=meta)
-    from .render import locked
-    from .schedule import LOCK, write_index
+    from parley.pipeline.index import LOCK, write_index
+    from parley.pipeline.render import locked
     with locked(Path(args.out) / LOCK):
         write_index(Path(args.out))
     for fmt in formats:
@@ -115,8 +115,8 @@ def cmd_render(args) -> int:
 
 
 def cmd_schedule(args) -> int:
-    from . import schedule
-    from .periods import CADENCES
+    from parley.data.periods import CADENCES
+    from parley.pipeline import schedule
     if args.cadence not in CADENCES:
         raise UsageError(f"cadence {args.cadence!r} is not one of: {', '.join(CADENCES)}")
     outcome = schedule.run(args.data_dir, args.cadence, since=args.since, until=args.until, out=args.out,
@@ -128,7 +128,7 @@ def cmd_schedule(args) -> int:
 
 
 def cmd_verify(args) -> int:
-    from . import verify
+    from parley.pipeline import verify
     reports = verify.find_reports(args.paths or ["reports"])  # a folder without reports: refused before any kernel
     verdicts, failures = verify.verify_all(reports, jobs=args.jobs or os.cpu_count() or 1, progress=not args.quiet)
     for verdict in verdicts:
@@ -188,7 +188,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(run=cmd_schema_docs)
 
     def cmd_import(args) -> int:  # imports polars and pandera only when this command runs
-        from .importers import IMPORTERS
+        from parley.data.importers import IMPORTERS
         print(IMPORTERS[args.source](args.file, args.into).text())
         return 0
 
@@ -237,8 +237,8 @@ def _count(text: str, option: str, low: int, high: int) -> int:
 def cmd_backtest(args) -> int:
     import json
 
-    from . import backtest
-    from .meta import find_historical
+    from parley.analysis import backtest
+    from parley.data.meta import find_historical
     horizons = backtest.parse_horizons(args.horizons)  # refused before any data is read
     if args.format not in ("table", "json"):
         raise UsageError(f"--format {args.format!r} is not one of: table, json")
@@ -253,9 +253,10 @@ def cmd_backtest(args) -> int:
 def cmd_forecast(args) -> int:
     import json
 
-    from .bargaining import READINGS, forecast, format_table
-    from .load import load_conflict
-    from .periods import parse_date
+    from parley.analysis.bargaining import READINGS
+    from parley.analysis.forecast import forecast, format_table
+    from parley.data.load import load_conflict
+    from parley.data.periods import parse_date
     day = parse_date(args.date, "--date")  # refused before any data is read
     if args.format not in ("table", "json"):
         raise UsageError(f"--format {args.format!r} is not one of: table, json")
@@ -268,9 +269,9 @@ def cmd_forecast(args) -> int:
 
 
 def cmd_new(args) -> int:
-    from .load import load_conflict
-    from .periods import parse_date
-    from .scaffold import scaffold
+    from parley.data.load import load_conflict
+    from parley.data.periods import parse_date
+    from parley.data.scaffold import scaffold
     start = parse_date(args.start, "--start") if args.start else None
     for path in scaffold(args.data_dir, args.name, start):
         print(shown(path))

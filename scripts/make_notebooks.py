@@ -79,13 +79,13 @@ briefing = nb([
     md("# Briefing\n\nRendered by `python -m parley render DATA_DIR --period P`: the parameters cell below is replaced, "
        "every cell calls into the `parley` package, and the code is hidden in the HTML. Edit the package, not this notebook."),
     code(PARAMS, ["parameters"]),
-    code("from parley.briefing import Briefing\nfrom parley.notebook import show, show_html\n\n"
+    code("from parley.report.briefing import Briefing\nfrom parley.report.notebook import show, show_html\n\n"
          "b = Briefing.open(data_dir, period_start, period_end, actors, issues, period_label=period)\n"
          "show_html(b.header_html())"),
     code("show_html(b.key_points_html())"),
     code("show_html('<h2>Timeline</h2>')\nshow(b.timeline())\nshow(b.context_timeline())"),
     code("show_html(b.changes_html())"),
-    code("from parley import outcomes, prospects\n\n"
+    code("from parley.data import outcomes\nfrom parley.report import prospects\n\n"
          "forecast = prospects.forecast(b)\n"
          "show_html('<h2>Where the actors stand</h2>')\n"
          "show(b.stance_map(prospects.forecast_by_issue(b, forecast), prospects.intervals_by_issue(b, forecast)))\n"
@@ -97,7 +97,7 @@ briefing = nb([
          "show(prospects.paths_chart(b, forecast))\nshow(prospects.sensitivity_chart(b))\n"
          "if record:  # past negotiations with a known outcome exist\n    show(prospects.track_record_chart(b, record))\n"
          "show(prospects.outcomes_chart(wars))"),
-    code("from parley.imported import imported_section\n\n"
+    code("from parley.report.imported_section import imported_section\n\n"
          "for kind, item in imported_section(b):  # ACLED / UCDP GED imports, when the folder has them\n"
          "    show(item) if kind == 'figure' else show_html(item)"),
     code("show_html(b.events_html())"),
@@ -130,11 +130,11 @@ explore = nb([
        "the conflict "
        "folder, the period, the actors and issues (ctrl/shift-click for several) and the timeline lanes. Every chart "
        "and table below is redrawn in place; hover any point for its source. Everything comes from the `parley` "
-       "package (`parley.workbench`, `parley.briefing`, `parley.charts`): change the selection here, the logic "
+       "package (`parley.report.workbench`, `parley.report.briefing`, `parley.report.charts`): change the selection here, the logic "
        "there. Your own cells go in the scratch section at the end.\n\nThe parameters cell sets where the workbench "
        "starts (and is what papermill replaces)."),
     code(EXPLORE_PARAMS, ["parameters"]),
-    code("from parley.workbench import Workbench, init_tables\n\n"
+    code("from parley.report.workbench import Workbench, init_tables\n\n"
          "init_tables()  # sortable tables, offline: this cell's output carries DataTables (keep it)",
          ["nbval-ignore-output"]),
     code("wb = Workbench(data_dir, period_start, period_end, actors, issues, lanes=lanes, period_label=period)\n"
@@ -160,14 +160,14 @@ explore = nb([
     md("## Imported event data\nACLED / UCDP GED imports (`python -m parley import`), aggregated; nothing shows "
        "when the "
        "folder has none. This section follows the parameters, not the controls: re-run the cell after changing them."),
-    code("from parley.imported import imported_section\nfrom parley.notebook import show, show_html\n\n"
+    code("from parley.report.imported_section import imported_section\nfrom parley.report.notebook import show, show_html\n\n"
          "for kind, item in imported_section(wb.briefing):\n    show(item) if kind == 'figure' else show_html(item)"),
     md("## Tables\nSort by clicking a header, filter with the search box. The same tables as DataFrames, for your own "
        "cells: `wb.events`, `wb.positions`, `wb.moves`, `wb.ids` (they follow the controls)."),
     code("wb.show('events')"),
     code("wb.show('positions')"),
     code("wb.show('moves')"),
-    md("## Scratch\nYour cells go below. `wb.briefing` is the `parley.briefing.Briefing` behind every view; the "
+    md("## Scratch\nYour cells go below. `wb.briefing` is the `parley.report.briefing.Briefing` behind every view; the "
        "DataFrames above are plain pandas. `make notebooks` leaves this notebook alone once you have edited it "
        "(it says "
        "so), and `make test` still passes after you re-run and save it."),

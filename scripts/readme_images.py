@@ -5,8 +5,9 @@
 
 from pathlib import Path
 
-from parley import outcomes, prospects
-from parley.briefing import Briefing
+from parley.data import outcomes
+from parley.report import prospects
+from parley.report.briefing import Briefing
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "docs" / "img"

@@ -16,7 +16,7 @@ KOREA = ROOT / "tests" / "fixtures" / "korea-1950"
 
 def _track_record_chart() -> int:
     """1 when the Korea fixture's briefing shows the track-record chart: historical cases exist (data/historical)."""
-    from parley.meta import find_historical, historical_cases
+    from parley.data.meta import find_historical, historical_cases
     return int(bool(historical_cases(find_historical(KOREA))))
 
 

@@ -19,11 +19,14 @@ import shutil
 import pytest
 from conftest import KOREA, ROOT, read_rows, run_cli, set_cell
 
-from parley import backtest, bargaining, meta, prospects, track_record
-from parley.briefing import Briefing
-from parley.charts import esc
+from parley.analysis import backtest, bargaining
+from parley.analysis.forecast import forecast
+from parley.data import meta
+from parley.data.load import load_conflict
 from parley.errors import DataError, UsageError
-from parley.load import load_conflict
+from parley.report import prospects, track_record
+from parley.report.briefing import Briefing
+from parley.report.charts import esc
 
 TINY = ROOT / "tests" / "fixtures" / "backtest-tiny"
 
@@ -107,7 +110,7 @@ def test_pooled_summary_by_hand():
     assert (summary["constant_50"]["mae"], summary["constant_50"]["within10"]) == (12.0, 0.5)
     assert summary["weighted_mean"]["ci95"] is None  # one case: no interval from resampling cases
     # the model's x forecasts come from the model itself; y has one actor, so its forecast is that actor's position
-    x_errors = [abs(bargaining.forecast(conflict, day)["issues"]["x"]["forecast"] - 64)
+    x_errors = [abs(forecast(conflict, day)["issues"]["x"]["forecast"] - 64)
                 for day in ("1999-12-31", "2000-11-30")]
     errors = x_errors + [10, 5]
     assert summary["model"]["mae"] == round(sum(errors) / 4, 2) and summary["model"]["n"] == 4
@@ -209,8 +212,8 @@ def test_rows_dated_after_the_forecast_day_change_nothing(tiny_copy):
     later = load_conflict(tiny_copy)
     assert backtest.backtest([later]) == before
     # the later rows do matter to a forecast made after them: the comparison above is not vacuous
-    assert bargaining.forecast(later, "2001-06-30")["issues"]["y"] != \
-        bargaining.forecast(load_conflict(TINY), "2001-06-30")["issues"]["y"]
+    assert forecast(later, "2001-06-30")["issues"]["y"] != \
+        forecast(load_conflict(TINY), "2001-06-30")["issues"]["y"]
 
 
 # --- the command ------------------------------------------------------------------------------------

@@ -185,7 +185,7 @@ def snapshot(out: Path) -> dict[str, str | None]:
 def assert_loads_like_base(folder: Path) -> None:
     import pandas as pd
 
-    from parley.load import load_conflict
+    from parley.data.load import load_conflict
 
     got, base = load_conflict(folder), load_conflict(BASE)
     assert got.meta == base.meta

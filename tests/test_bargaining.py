@@ -1,4 +1,4 @@
-"""parley.bargaining (and the Prospects section built on it): hand-computable cases first."""
+"""parley.analysis.bargaining (and the Prospects section built on it): hand-computable cases first."""
 
 from __future__ import annotations
 
@@ -12,10 +12,12 @@ import pandas as pd
 import pytest
 from conftest import append_row
 
-from parley import bargaining as b
-from parley import cli, prospects
-from parley.briefing import Briefing
-from parley.load import load_conflict
+from parley import cli
+from parley.analysis import bargaining as b
+from parley.analysis import forecast as fc
+from parley.data.load import load_conflict
+from parley.report import prospects
+from parley.report.briefing import Briefing
 
 ROOT = Path(__file__).resolve().parent.parent
 RUSSIA_UKRAINE = ROOT / "data" / "russia-ukraine"
@@ -254,7 +256,7 @@ def check_shape(result: dict, day: str, rounds: int = b.DEFAULT_ROUNDS) -> None:
 
 def test_forecast_shape_and_consistency():
     conflict = load_conflict(RUSSIA_UKRAINE)
-    result = b.forecast(conflict, DAY)
+    result = fc.forecast(conflict, DAY)
     check_shape(result, DAY)
     assert list(result["issues"]) == list(conflict.issues["issue_id"])
     territory = result["issues"]["territory"]
@@ -270,12 +272,12 @@ def test_forecast_shape_and_consistency():
 
 
 def test_forecast_of_an_issue_nobody_holds_yet():
-    result = b.forecast(load_conflict(RUSSIA_UKRAINE), "2014-01-01")
+    result = fc.forecast(load_conflict(RUSSIA_UKRAINE), "2014-01-01")
     assert all(v == {"weighted_mean": None, "weighted_median": None, "forecast": None, "medians": [],
                      "interval": None, "near_share": None, "dominant_actor": None, "dominance": None,
                      "biggest_change": None, "actors": {}}
                for v in result["issues"].values())
-    assert "no actor with a capability figure" in b.format_table(result)
+    assert "no actor with a capability figure" in fc.format_table(result)
 
 
 @pytest.fixture
@@ -288,7 +290,7 @@ def capability_only(tmp_path):
 
 
 def test_format_table_is_fixed_width_text(capability_only):
-    text = b.format_table(b.forecast(load_conflict(capability_only), DAY))
+    text = fc.format_table(fc.forecast(load_conflict(capability_only), DAY))
     assert text.startswith(f"Forecast from the positions in force on {DAY}")
     assert re.search(r"^territory: weighted mean [\d.]+, weighted median [\d.]+, forecast [\d.]+, "
                      r"80% interval [\d.]+-[\d.]+$", text, re.M)
@@ -341,9 +343,9 @@ def test_cli_forecast_refuses_bad_counts(capsys, option, bad):
 
 def test_the_interval_is_seeded_and_settable():
     conflict = load_conflict(RUSSIA_UKRAINE)
-    one, two = b.forecast(conflict, DAY, draws=100), b.forecast(conflict, DAY, draws=100)
+    one, two = fc.forecast(conflict, DAY, draws=100), fc.forecast(conflict, DAY, draws=100)
     assert one == two
-    still = b.forecast(conflict, DAY, draws=100, spread={"position": 0, "salience": 0, "influence": 0})
+    still = fc.forecast(conflict, DAY, draws=100, spread={"position": 0, "salience": 0, "influence": 0})
     assert all(v["interval"] == [v["forecast"], v["forecast"]] for v in still["issues"].values())
 
 
@@ -429,7 +431,7 @@ def test_prospects_for_korea():
 def test_range_sweep_matches_bargaining_range_at_every_value():
     import pandas as pd
 
-    from parley import bargaining
+    from parley.analysis import bargaining
     frame = pd.DataFrame({"actor_id": ["a", "b", "c"], "position": [0.0, 100.0, 60.0],
                           "salience": [90.0, 70.0, 40.0], "capability": [30.0, 60.0, 10.0]})
     sweep = bargaining.range_sweep(frame, "b", range(0, 101, 7))

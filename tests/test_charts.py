@@ -6,9 +6,11 @@ import pandas as pd
 import pytest
 from conftest import KOREA, RUSSIA_UKRAINE
 
-from parley import charts, schema, stances
-from parley.briefing import Briefing
-from parley.load import load_conflict
+from parley.analysis import stances
+from parley.data import schema
+from parley.data.load import load_conflict
+from parley.report import charts
+from parley.report.briefing import Briefing
 
 
 @pytest.fixture(scope="module")
@@ -150,8 +152,10 @@ def test_every_figure_carries_its_template_as_an_object(may_2025):
     import plotly.io as pio
     from test_backtest import TINY
 
-    from parley import backtest, outcomes, prospects, track_record
-    from parley.load import load_conflict
+    from parley.analysis import backtest
+    from parley.data import outcomes
+    from parley.data.load import load_conflict
+    from parley.report import prospects, track_record
     result = prospects.forecast(may_2025)
     figures = [may_2025.timeline(), may_2025.stance_map(), may_2025.trajectories(), may_2025.stance_matrix(),
                may_2025.activity(), prospects.paths_chart(may_2025, result), prospects.sensitivity_chart(may_2025),
@@ -168,7 +172,7 @@ def test_timeline_labels_do_not_overlap_as_the_browser_draws_them(tmp_path):
     """The label rows come from parley's own width model; this measures the labels plotly.js really drew."""
     import chromium
 
-    from parley.render import PLOTLY_JS
+    from parley.pipeline.render import PLOTLY_JS
 
     events, fig = crowded_timeline()
     (tmp_path / "plotly.js").write_bytes((Path(charts.__file__).parent / "vendor" / PLOTLY_JS).read_bytes())

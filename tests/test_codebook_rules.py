@@ -17,9 +17,9 @@ import shutil
 import pytest
 from conftest import KOREA, ROOT, append_row, read_rows, run_cli, set_cell
 
-from parley import backtest, bargaining
+from parley.analysis import backtest, bargaining
 from parley.errors import DataError
-from parley.load import influence_in_force, influence_undated, load_conflict
+from parley.data.load import influence_in_force, influence_undated, load_conflict
 
 TINY = ROOT / "tests" / "fixtures" / "backtest-tiny"
 OLD_FORMAT = ROOT / "tests" / "fixtures" / "old-format"

@@ -8,12 +8,14 @@ import json
 import pytest
 from conftest import KOREA, run_cli, set_cell
 
-from parley import changes, schedule
-from parley.briefing import Briefing
+from parley.analysis import changes
+from parley.data.load import load_conflict
+from parley.data.meta import coverage_end, read_conflict_meta
+from parley.data.periods import parse_period
 from parley.errors import DataError
-from parley.load import load_conflict
-from parley.meta import coverage_end, read_conflict_meta
-from parley.periods import parse_period
+from parley.pipeline import schedule
+from parley.pipeline.index import index_html
+from parley.report.briefing import Briefing
 
 LAST_KOREA_DAY = dt.date(1954, 6, 15)  # the fixture's newest event or position date
 
@@ -157,7 +159,7 @@ def test_index_marks_partly_covered_and_uncovered_briefings(tmp_path):
         (folder / "manifest.json").write_text(json.dumps({
             "conflict_name": "Korea", "title": f"Korea {period}", "start": f"{period}-01", "end": f"{period}-28",
             "trend": trend, "coverage": coverage, "covered_until": "1954-06-15"}))
-    index = schedule.index_html(tmp_path)
+    index = index_html(tmp_path)
     assert index.count("partly covered (data to 1954-06-15)") == 1
     assert index.count("not covered (data to 1954-06-15)") == 1
     row_of_may = index[index.index("Korea 1954-05"):index.index("</tr>", index.index("Korea 1954-05"))]

@@ -18,11 +18,12 @@ import pandas as pd
 import polars as pl
 import pytest
 
-from parley import imported, imported_charts, schema
 from parley.cli import main
+from parley.data import imported, schema
+from parley.data.importers import IMPORTED_FILE, acled, common, import_acled, import_ucdp_ged, mapping_markdown, tables, ucdp
+from parley.data.periods import month
 from parley.errors import DataError, UsageError
-from parley.importers import IMPORTED_FILE, _common, acled, import_acled, import_ucdp_ged, mapping_markdown, tables, ucdp
-from parley.periods import month
+from parley.report import imported_charts, imported_section
 
 ROOT = Path(__file__).resolve().parent.parent
 _spec = importlib.util.spec_from_file_location("make_synthetic", ROOT / "benchmarks" / "make_synthetic.py")
@@ -303,7 +304,7 @@ def test_write_is_atomic(folder, acled_file, tmp_path, monkeypatch):
     def broken(table, file, **kwargs):
         Path(file).write_bytes(b"half a file")
         raise OSError("disk full")
-    monkeypatch.setattr(_common.pq, "write_table", broken)
+    monkeypatch.setattr(common.pq, "write_table", broken)
     with pytest.raises(OSError):
         import_acled(smaller, folder)
     assert (folder / IMPORTED_FILE).read_bytes() == before
@@ -345,8 +346,8 @@ def test_data_text_is_escaped_in_charts_and_summary(folder, acled_file, tmp_path
         r[header.index("admin1")] = evil
         r[header.index("event_date")] = "2025-05-10"
     import_acled(write_rows(tmp_path / "evil.csv", header, rows), folder)
-    result = imported.imported_figures(folder, "2025-05-01", "2025-05-31")
-    html = imported.summary_html(result, "May 2025")
+    result = imported_section.imported_figures(folder, "2025-05-01", "2025-05-31")
+    html = imported_section.summary_html(result, "May 2025")
     assert evil not in html and "&lt;img src=x onerror=alert(1)&gt;" in html
     fig = result["figures"][0]
     assert evil not in fig.to_json() and "&lt;img" in fig.data[0].text[0]
@@ -573,10 +574,10 @@ def test_charts_use_only_cartesian_traces_and_a_scaled_map():
 
 def test_imported_section(folder, acled_file, ucdp_file):
     briefing = SimpleNamespace(conflict=SimpleNamespace(folder=folder), period=month(pd.Timestamp("2024-05-01").date()))
-    assert imported.imported_section(briefing) == []
+    assert imported_section.imported_section(briefing) == []
     import_acled(acled_file, folder)
     import_ucdp_ged(ucdp_file, folder)
-    section = imported.imported_section(briefing)
+    section = imported_section.imported_section(briefing)
     assert [kind for kind, _ in section] == ["html", "figure", "figure", "figure"]
     html = section[0][1]
     assert html.startswith("<h2>") and "May 2024" in html and "ACLED:" in html and "UCDP GED:" in html
@@ -586,11 +587,11 @@ def test_imported_section(folder, acled_file, ucdp_file):
 
 
 def test_imported_module_stays_light():
-    # parley.imported is on the briefing path: it must name the same file without importing polars
+    # parley.data.imported is on the briefing path: it must name the same file without importing polars
     assert imported.IMPORTED_FILE == tables.IMPORTED_FILE and imported.ORIGIN_NAMES == tables.ORIGIN_NAMES
     import subprocess
     import sys
-    code = "import sys, parley.imported, parley.imported_charts; print('polars' in sys.modules)"
+    code = "import sys, parley.data.imported, parley.report.imported_charts; print('polars' in sys.modules)"
     assert subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip() == "False"
 
 
@@ -608,9 +609,9 @@ def spy(monkeypatch, module, name: str) -> list:
 
 
 def exact_table(path: Path, folder: Path) -> tuple[pl.DataFrame, dict[str, int]]:
-    raw = _common.read_export(path, str(path), acled.REQUIRED, kind="ACLED export")
-    failures = _common.Failures(path, str(path))
-    built = acled.build(raw, failures, _common.read_aliases(folder))
+    raw = common.read_export(path, str(path), acled.REQUIRED, kind="ACLED export")
+    failures = common.Failures(path, str(path))
+    built = acled.build(raw, failures, common.read_aliases(folder))
     assert not failures, failures.problems()
     return built
 
@@ -692,7 +693,7 @@ def edited_export(acled_file: Path, path: Path) -> Path:
 
 def test_fast_and_exact_tables_are_equal_on_edited_exports(folder, acled_file, tmp_path):
     edited = edited_export(acled_file, tmp_path / "edited.csv")
-    aliases = _common.read_aliases(folder)
+    aliases = common.read_aliases(folder)
     fast = acled.fast_build(edited, str(edited), aliases)
     assert fast is not None                                        # nothing here makes the fast path give up
     exact = exact_table(edited, folder)
@@ -706,14 +707,14 @@ def test_fast_and_exact_tables_are_equal_on_edited_exports(folder, acled_file, t
 
 
 def test_map_actors_matches_a_row_by_row_reference():
-    aliases = _common.Aliases({_common.normalise(a): i for a, i in
+    aliases = common.Aliases({common.normalise(a): i for a, i in
                                [("A", "a"), ("B", "b"), ("Civilians", "civ"), ("C c", "a")]}, None)
     raw = pl.DataFrame({
         "actor1": ["A", " a ", "B", None, "X", "A", "c  C", "", "X"],
         "actor2": [None, "B", "B", "Y", "X", "A", None, None, "Y"],
         "assoc": ["Civilians; A", None, "; ;", "Y;Civilians;Y", "", "B;b", "Z", "Civilians", None],
     })
-    expression, unmapped = _common.map_actors(raw, aliases, single=("actor1", "actor2"), multi=("assoc",))
+    expression, unmapped = common.map_actors(raw, aliases, single=("actor1", "actor2"), multi=("assoc",))
     got = raw.select(expression.alias("actors"))["actors"].to_list()
     # the reference, one row at a time, written out independently of map_actors
     expected, counts = [], {}
@@ -729,9 +730,9 @@ def test_map_actors_matches_a_row_by_row_reference():
 
 
 def test_command_path_stays_pandas_free():
-    # parley.meta, periods and the CLI refuse bad arguments before pandas starts; the imported tables' file
+    # parley.data.meta, periods and the CLI refuse bad arguments before pandas starts; the imported tables' file
     # names (meta) and week bucketing (periods) must not pull it in
     import subprocess
     import sys
-    code = "import sys, parley.meta, parley.periods, parley.cli, parley.files; print('pandas' in sys.modules)"
+    code = "import sys, parley.data.meta, parley.data.periods, parley.cli, parley.data.files; print('pandas' in sys.modules)"
     assert subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip() == "False"

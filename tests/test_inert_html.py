@@ -161,8 +161,8 @@ def pages(report, tmp_path_factory):
     "https://example.org/'onmouseover='alert(1)", "https://example.org/<img>", "//evil.example/x",
 ])
 def test_validation_refuses_addresses_that_are_not_plain_http(address, tmp_path):
+    from parley.data.load import load_conflict
     from parley.errors import DataError
-    from parley.load import load_conflict
 
     folder = shutil.copytree(KOREA, tmp_path / "korea-1950")
     with open(folder / "events.csv", newline="", encoding="utf-8") as handle:
@@ -178,7 +178,7 @@ def test_validation_refuses_addresses_that_are_not_plain_http(address, tmp_path)
 
 def test_the_hostile_copy_is_valid_data(hostile):
     """The payloads are legal text: validation is not what keeps them harmless, escaping is."""
-    from parley.load import load_conflict
+    from parley.data.load import load_conflict
 
     conflict = load_conflict(hostile)
     assert conflict.meta.name.startswith("<script>")

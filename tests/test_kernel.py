@@ -8,9 +8,9 @@ import tempfile
 import psutil
 import pytest
 
-from parley import render as render_module
+from parley.data.periods import parse_period
 from parley.errors import RenderError
-from parley.periods import parse_period
+from parley.pipeline import render as render_module
 
 pytestmark = [pytest.mark.slow]
 

@@ -1,4 +1,4 @@
-"""parley.outcomes: the reference table of how wars ended validates, and its summaries count right."""
+"""parley.data.outcomes: the reference table of how wars ended validates, and its summaries count right."""
 
 from __future__ import annotations
 
@@ -8,8 +8,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from parley import outcomes, prospects
+from parley.data import outcomes
 from parley.errors import DataError
+from parley.report import prospects
 
 TABLE = Path(__file__).resolve().parent.parent / "data" / "reference" / "war_outcomes.csv"
 REQUIRED = {

@@ -128,7 +128,7 @@ def test_the_package_installs_into_a_fresh_venv_and_validates(tmp_path):
 
 
 def test_the_readme_counts_the_bundled_data_as_it_is():
-    from parley.load import load_conflict
+    from parley.data.load import load_conflict
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     conflict = load_conflict(ROOT / "data" / "russia-ukraine")
     assert f"{len(conflict.events)} events, {len(conflict.positions)} positions" in readme
@@ -141,7 +141,14 @@ def test_the_readme_counts_the_bundled_data_as_it_is():
 
 
 def test_every_module_is_in_the_readme_table():
-    row = next(line for line in (ROOT / "README.md").read_text(encoding="utf-8").splitlines()
-               if line.startswith("| `parley/` |"))
-    modules = sorted(p.stem for p in (ROOT / "parley").glob("*.py") if not p.stem.startswith("_")) + ["importers"]
-    assert [m for m in modules if f"`{m}`" not in row] == []
+    """Each folder of the package has its row in the README's table, and the row names every module in it."""
+    lines = (ROOT / "README.md").read_text(encoding="utf-8").splitlines()
+    package = ROOT / "parley"
+    missing = []
+    for folder in [package] + sorted(p for p in package.iterdir() if (p / "__init__.py").is_file()):
+        label = f"| `{folder.relative_to(ROOT).as_posix()}/` |"
+        row = next((line for line in lines if line.startswith(label)), "")
+        modules = [p.stem for p in folder.glob("*.py") if not p.stem.startswith("_")]
+        modules += [p.name for p in folder.iterdir() if (p / "__init__.py").is_file() and folder != package]
+        missing += [f"{label} {m}" for m in sorted(modules) if f"`{m}`" not in row]
+    assert missing == []

@@ -2,7 +2,7 @@ import datetime as dt
 
 import pytest
 
-from parley import periods as P
+from parley.data import periods as P
 from parley.errors import UsageError
 
 

@@ -7,11 +7,11 @@ import shutil
 import pytest
 from conftest import KOREA, ROOT, TRACK_RECORD_CHART, run_cli, set_cell
 
-from parley import schedule
+from parley.data.meta import read_conflict_meta
+from parley.data.periods import parse_period
 from parley.errors import RenderError
-from parley.meta import read_conflict_meta
-from parley.periods import parse_period
-from parley.render import render
+from parley.pipeline import schedule
+from parley.pipeline.render import render
 
 pytestmark = [pytest.mark.slow]
 
@@ -161,7 +161,7 @@ def test_render_past_the_data_says_not_covered_never_unchanged(tmp_path):
     """`render --period 2026-06` on a copy of the bundled data: a gap in collection is not a quiet month."""
     import re as _re
 
-    from parley.meta import latest_data_day
+    from parley.data.meta import latest_data_day
     data = tmp_path / "russia-ukraine"
     shutil.copytree(ROOT / "data" / "russia-ukraine", data)
     toml = data / "conflict.toml"

@@ -1,6 +1,6 @@
 """The bargaining model against the published replication, and one test per rule of the model.
 
-Each rule test was checked by changing that rule in parley/bargaining.py and watching it fail
+Each rule test was checked by changing that rule in parley/analysis/bargaining.py and watching it fail
 (docs/bargaining.md lists the departures from the printed equations; the closing note of issue 10
 lists the mutations tried).
 """
@@ -13,8 +13,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from parley import bargaining as b
-from parley.load import load_conflict
+from parley.analysis import bargaining as b
+from parley.data.load import load_conflict
 
 ROOT = Path(__file__).resolve().parent.parent
 EC = ROOT / "data" / "reference" / "ec-emissions-1994"

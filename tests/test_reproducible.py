@@ -64,7 +64,7 @@ def runs(tmp_path_factory) -> dict[str, Path]:
 def test_each_run_used_its_own_checkout(runs):
     first, second = runs["checkouts"]
     for name, folder in (("first", first), ("second", second)):
-        probe = subprocess.run([sys.executable, "-c", "import parley.render as r; print(r.NOTEBOOK)"], cwd=folder,
+        probe = subprocess.run([sys.executable, "-c", "import parley.pipeline.render as r; print(r.NOTEBOOK)"], cwd=folder,
                                env={**os.environ, "PYTHONPATH": str(folder)}, capture_output=True, text=True, timeout=60)
         assert probe.stdout.strip() == str(folder / "notebooks" / "briefing.ipynb"), name
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 import pytest
 from conftest import run_cli
 
-from parley import schema
+from parley.data import schema
+from parley.data.load import load_conflict
+from parley.data.meta import latest_event_day
 from parley.errors import DataError
-from parley.load import load_conflict
-from parley.meta import latest_event_day
 
 
 def test_new_folder_validates_and_lists_the_files(tmp_path):

@@ -13,7 +13,7 @@ import subprocess
 import pytest
 from conftest import KOREA, run_cli, set_cell
 
-from parley import render
+from parley.pipeline import render
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
 

@@ -12,7 +12,7 @@ import shutil
 import pytest
 from conftest import ROOT, read_rows, run_cli, set_cell
 
-from parley import schema, sources
+from parley.data import schema, sources
 from parley.errors import DataError
 
 OLD_FORMAT = ROOT / "tests" / "fixtures" / "old-format"
@@ -185,7 +185,7 @@ def test_deny_list_matches_domain_and_subdomains(graded, url, listed):
         assert new == set()
     else:
         reason = sources.deny_list()[listed]["reason"]
-        assert new == {f"korea-1950/events.csv:4: source_url: {listed} is on the deny list (parley/sourcing/deny.csv): "
+        assert new == {f"korea-1950/events.csv:4: source_url: {listed} is on the deny list (parley/data/sourcing/deny.csv): "
                        f"{reason}"}
 
 
@@ -329,7 +329,7 @@ def test_reference_folder_is_audited(tmp_path):
 # --- in the briefing ---------------------------------------------------------------------------------
 
 def test_briefing_sources_show_grades_and_shares(graded):
-    from parley.briefing import Briefing
+    from parley.report.briefing import Briefing
     set_cell(graded / "events.csv", 21, "source_type", "official")  # armistice signed, 1953-07-27 (line 23)
     b = Briefing.open(graded, "", "", period_label="1953-07")
     table = b.sources()
@@ -343,7 +343,7 @@ def test_briefing_sources_show_grades_and_shares(graded):
 
 
 def test_key_point_resting_on_one_partys_media_says_so(graded):
-    from parley.briefing import Briefing
+    from parley.report.briefing import Briefing
     assert cell(graded, "events.csv", 23, "event_id") == "1953-07-27-armistice-signed"
     plain = Briefing.open(graded, "", "", period_label="1953-07").key_points()[0]
     assert "state media only" not in plain

@@ -4,9 +4,9 @@ import pandas as pd
 import pytest
 from conftest import KOREA
 
-from parley import changes, stances
-from parley.load import load_conflict
-from parley.periods import parse_period
+from parley.analysis import changes, stances
+from parley.data.load import load_conflict
+from parley.data.periods import parse_period
 
 
 def table(rows):
@@ -135,7 +135,7 @@ def test_moves_of_korea_when_every_position_began_inside_the_period():
 ])
 def test_briefing_sections_on_korea_periods(label, period):
     """Every section a notebook shows is built for the edge periods (what the notebooks run under papermill)."""
-    from parley.briefing import Briefing
+    from parley.report.briefing import Briefing
     start, _, end = period.partition(":")
     b = Briefing.open(KOREA, start, end, period_label="" if end else period)
     points = b.key_points()

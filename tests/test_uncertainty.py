@@ -1,4 +1,4 @@
-"""parley.uncertainty and what the Prospects section says with it: interval, dominance, single biggest change."""
+"""parley.analysis.uncertainty and what the Prospects section says with it: interval, dominance, single biggest change."""
 
 from __future__ import annotations
 
@@ -10,10 +10,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from parley import bargaining as b
-from parley import prospects, uncertainty
-from parley.briefing import Briefing
-from parley.load import load_conflict
+from parley.analysis import bargaining as b
+from parley.analysis import uncertainty
+from parley.data.load import load_conflict
+from parley.report import prospects
+from parley.report.briefing import Briefing
 
 ROOT = Path(__file__).resolve().parent.parent
 RUSSIA_UKRAINE = ROOT / "data" / "russia-ukraine"

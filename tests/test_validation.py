@@ -5,9 +5,10 @@ from __future__ import annotations
 import pytest
 from conftest import KOREA, ROOT, RUSSIA_UKRAINE, run_cli, set_cell
 
-from parley import schema, sources
+from parley.analysis.forecast import forecast
+from parley.data import schema, sources
+from parley.data.load import load_conflict
 from parley.errors import DataError
-from parley.load import load_conflict
 
 # (file, data row, column, bad value, expected column in the error, message fragment)
 CELL_CASES = [
@@ -181,7 +182,7 @@ def test_a_folder_without_influence_csv_still_validates(korea_copy):
 
 
 def test_influence_csv_loads_and_replaces_capability_per_issue(korea_copy):
-    from parley import bargaining
+    from parley.analysis import bargaining
     (korea_copy / "influence.csv").write_bytes(INFLUENCE_FIXTURE.read_bytes())
     conflict = load_conflict(korea_copy)
     assert len(conflict.influence) == 3 and conflict.influence["influence"].dtype == float
@@ -191,7 +192,7 @@ def test_influence_csv_loads_and_replaces_capability_per_issue(korea_copy):
     assert data.loc[("unc", "pow_repatriation"), ["capability", "weight_source"]].tolist() == [20, "influence"]
     assert data.loc[("unc", "demarcation_line"), ["capability", "weight_source"]].tolist() == [85, "capability"]
     assert data.loc[("china", "demarcation_line"), "capability"] == 0
-    result = bargaining.forecast(conflict, "1953-07-27", draws=0)
+    result = forecast(conflict, "1953-07-27", draws=0)
     assert result["issues"]["pow_repatriation"]["actors"]["south_korea"]["weight_source"] == "influence"
     assert result["issues"]["demarcation_line"]["actors"]["china"]["weight_share"] == 0
 

@@ -14,8 +14,8 @@ import pytest
 from conftest import KOREA, ROOT, read_rows, run_cli, set_cell
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 
-from parley import verify
-from parley.render import input_file_digests
+from parley.pipeline import verify
+from parley.pipeline.render import input_file_digests
 
 PERIOD = "1953-07"
 REPORT = Path("reports") / "korea-1950" / PERIOD

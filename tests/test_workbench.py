@@ -1,12 +1,12 @@
-"""parley.workbench without a browser: views redrawn by the controls, DataFrames of the selection, static views."""
+"""parley.report.workbench without a browser: views redrawn by the controls, DataFrames of the selection, static views."""
 
 import datetime as dt
 
 import pytest
 from conftest import KOREA
 
-from parley import workbench
-from parley.workbench import WIDGET_MIME, Workbench
+from parley.report import workbench
+from parley.report.workbench import WIDGET_MIME, Workbench
 
 
 @pytest.fixture

@@ -1,0 +1,438 @@
+"""The data contract, declared once.
+
+Every table of a conflict folder is a pandera schema here. The loader validates against these
+schemas, the error messages come from the checks' own ``error`` texts, and
+``docs/data-format.md`` is generated from the same objects (``python -m parley schema-docs``).
+Nothing else in parley names a column's type, range or allowed values.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import sys
+from dataclasses import dataclass
+
+pa = None  # pandera, imported on first use of a table schema: light modules need only the constants
+
+
+def _pandera():
+    global pa
+    if pa is None:
+        import pandera.pandas as pandera_pandas
+        pa = pandera_pandas
+    return pa
+
+ID_PATTERN = r"^[a-z0-9][a-z0-9_\-]{0,63}$"
+ID_RE = re.compile(ID_PATTERN)
+HEX_COLOR_RE = re.compile(r"^#[0-9a-fA-F]{6}$")
+ISO_DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+LIST_SEPARATOR = ";"
+
+ACTOR_KINDS = ("state", "bloc", "organisation", "armed_group", "person")
+DATE_PRECISIONS = ("day", "month", "year")
+CATEGORIES = (
+    "negotiation", "ceasefire", "agreement", "prisoner_exchange", "sanctions", "aid",
+    "military", "territorial", "political", "election", "leader_contact", "statement",
+    "humanitarian", "other",
+)
+# Lanes of the timeline: each category belongs to exactly one group (tested).
+CATEGORY_GROUPS = {
+    "Talks and ceasefires": ("negotiation", "ceasefire", "agreement", "prisoner_exchange", "leader_contact"),
+    "Military and territory": ("military", "territorial"),
+    "Sanctions and aid": ("sanctions", "aid"),
+    "Politics and statements": ("political", "election", "statement", "humanitarian", "other"),
+}
+WAR_KINDS = ("interstate", "intrastate", "internationalised_intrastate")
+WAR_REGIONS = ("europe", "middle_east", "asia", "africa", "americas")
+# UCDP Conflict Termination scheme, plus "ongoing".
+WAR_OUTCOMES = ("peace_agreement", "ceasefire", "victory", "low_activity", "actor_ceased", "ongoing")
+YES_NO = ("yes", "no")
+TRUE_FALSE = ("true", "false")
+# How far a source can be trusted, by kind (docs/sourcing.md). Optional on every sourced table:
+# a folder without the column still validates and counts as ungraded.
+# Each grade: (what it is, examples). The order is the order of trust; docs/sourcing.md and
+# docs/data-format.md show this table (generated, tested), so the docs cannot drift from the code.
+SOURCE_TYPE_DEFINITIONS = {
+    "official": ("The text of a government, institution, court or agreement, from its own site or an official "
+                 "collection.",
+                 "kremlin.ru transcripts, whitehouse.gov statements, EUR-Lex regulations, Council conclusions, "
+                 "UN Security Council resolutions, FRUS documents"),
+    "wire": ("A news agency's own story, or a copy that names the wire.",
+             "Reuters, Associated Press, Agence France-Presse"),
+    "major": ("An outlet of record with its own reporting and corrections policy.",
+              "BBC, New York Times, Washington Post, Guardian, Financial Times, Economist, Le Monde, Al Jazeera, "
+              "CNN, NPR, Deutsche Welle, Kyiv Independent, Meduza"),
+    "specialist": ("Research institute, data set, peer-reviewed work or think tank.",
+                   "UCDP, SIPRI, ISW, Chatham House, Journal of Peace Research"),
+    "regional": ("A smaller national or regional outlet with its own reporting.",
+                 "Ukrainska Pravda, Africanews, The Moscow Times"),
+    "party_media": ("State media of a party to the conflict: usable only for that party's own statements.",
+                    "TASS, RIA Novosti, RT, Sputnik (Russia); Ukrinform (Ukraine); Tabnak (Iran)"),
+    "other": ("Anything else: blogs, aggregators, unknown sites. Avoid; `parley sources` reports every such row.",
+              "a reprint without the wire's name, a personal blog"),
+}
+SOURCE_TYPES = tuple(SOURCE_TYPE_DEFINITIONS)
+UNGRADED = "ungraded"  # how `parley sources` and the briefing count a row without source_type
+
+# Largest curated CSV accepted; bigger event tables belong in Parquet (importers).
+MAX_CSV_BYTES = 50 * 1024 * 1024
+
+
+# --- element checks: each returns True for a good value; pandera reports the rest ---------------
+
+def is_iso_date(value: str) -> bool:
+    if not isinstance(value, str) or not ISO_DATE_RE.match(value):
+        return False
+    try:
+        dt.date.fromisoformat(value)
+    except ValueError:
+        return False
+    return True
+
+
+def is_id_list(value: str) -> bool:
+    parts = value.split(LIST_SEPARATOR)
+    return all(ID_RE.match(p.strip()) for p in parts)
+
+
+def is_http_url(value: str) -> bool:
+    return bool(re.match(r"^https?://[^\s/$.?#][^\s<>\"']*$", value))
+
+
+def is_not_formula(value: str) -> bool:
+    """Spreadsheet programs execute cells starting with these; data must never carry them."""
+    return not re.match(r"^\s*([=@\t\r]|[+\-][^\d\s.])", value)
+
+
+def iso_date() -> pa.Check:
+    return pa.Check(is_iso_date, element_wise=True, ignore_na=True,
+                    error="must be a real date written YYYY-MM-DD")
+
+
+def id_value() -> pa.Check:
+    return pa.Check.str_matches(ID_PATTERN, error="must be an id: lowercase letters, digits, '_' or '-'")
+
+
+def id_list() -> pa.Check:
+    return pa.Check(is_id_list, element_wise=True, ignore_na=True,
+                    error="must be ';'-separated ids with no empty entry (no trailing ';')")
+
+
+def plain_text() -> pa.Check:
+    return pa.Check(is_not_formula, element_wise=True, ignore_na=True,
+                    error="starts like a spreadsheet formula (=, @, +, -); rephrase the text")
+
+
+def http_url() -> pa.Check:
+    return pa.Check(is_http_url, element_wise=True, ignore_na=True,
+                    error="must be an http:// or https:// address")
+
+
+def one_of(values: tuple[str, ...]) -> pa.Check:
+    return pa.Check.isin(values, error="must be one of: " + ", ".join(values))
+
+
+def score() -> pa.Check:
+    return pa.Check.in_range(0, 100, error="must be a number from 0 to 100")
+
+
+def url(description: str = "Address of the source (http or https only); optional.") -> pa.Column:
+    return pa.Column(str, http_url(), nullable=True, description=description)
+
+
+def source_type() -> pa.Column:
+    """The grade of a row's source; optional so that folders written before it keep validating."""
+    return pa.Column(str, one_of(SOURCE_TYPES), nullable=True, required=False,
+                     description="Kind of source, optional (empty = ungraded): " + ", ".join(SOURCE_TYPES)
+                     + "; see docs/sourcing.md.")
+
+
+def in_words(description: str) -> pa.Column:
+    """A scale end: words a reader understands, not the bare number the scale already shows."""
+    words = pa.Check(lambda v: not re.fullmatch(r"\s*[-+]?[\d.]+\s*%?\s*", v), element_wise=True, ignore_na=True,
+                     error="must say in words what this end of the scale means, not a number")
+    return pa.Column(str, [plain_text(), words], nullable=False, description=description)
+
+
+def text(description: str, *, required: bool = True, title: str | None = None) -> pa.Column:
+    return pa.Column(str, plain_text(), nullable=not required, required=True,
+                     description=description, title=title)
+
+
+# --- tables ---------------------------------------------------------------------------------
+
+TABLE_NAMES = ("ACTORS", "ISSUES", "EVENTS", "POSITIONS", "INFLUENCE", "WAR_OUTCOMES_SCHEMA", "OUTCOME")
+
+
+def _declare_tables() -> dict:
+    """The table schemas. Built on first access (module __getattr__) so constants stay cheap to import."""
+    _pandera()
+    ACTORS = pa.DataFrameSchema(
+        {
+            "actor_id": pa.Column(str, id_value(), unique=True, description="Stable id used by events and positions, e.g. `russia`."),
+            "name": text("Display name."),
+            "kind": pa.Column(str, one_of(ACTOR_KINDS), description="One of: " + ", ".join(ACTOR_KINDS) + "."),
+            "color": pa.Column(str, pa.Check.str_matches(HEX_COLOR_RE.pattern, error="must be a hex colour like #1f77b4"),
+                               description="Hex colour used for this actor in every chart, e.g. `#1f77b4`."),
+            "capability": pa.Column(float, score(), coerce=True, nullable=True,
+                                    description="Relative clout 0-100 (weights the bargaining model); empty = no "
+                                                "confirmed figure, left out of the model."),
+            "source": text("Where the actor's capability figure comes from (outlet or document and date)."),
+            "source_url": url("Address of that source (http or https only); optional."),
+            "source_type": source_type(),
+        },
+        name="actors", strict=True, ordered=False,
+    )
+
+    ISSUES = pa.DataFrameSchema(
+        {
+            "issue_id": pa.Column(str, id_value(), unique=True, description="Stable id, e.g. `territory`."),
+            "name": text("Display name."),
+            "scale_low": in_words("What position 0 means, in words."),
+            "scale_high": in_words("What position 100 means, in words."),
+            "description": text("What the issue covers.", required=False),
+            "status_quo": pa.Column(float, score(), coerce=True, nullable=True, required=False,
+                                    description="Optional, 0-100: where the issue stands if no deal is made "
+                                                "(a baseline of `python -m parley backtest`); empty = not defined."),
+        },
+        name="issues", strict=True, ordered=False,
+    )
+
+    EVENTS = pa.DataFrameSchema(
+        {
+            "event_id": pa.Column(str, id_value(), unique=True, description="Unique id, e.g. `2025-05-16-istanbul-talks`."),
+            "date": pa.Column(str, iso_date(), description="First day, YYYY-MM-DD (any year: 1950 works as well as 2025)."),
+            "end_date": pa.Column(str, iso_date(), nullable=True,
+                                  description="Last day of a ranged event; empty for one-day events; not before `date`."),
+            "date_precision": pa.Column(str, one_of(DATE_PRECISIONS), description="How exactly `date` is known: " + ", ".join(DATE_PRECISIONS) + "."),
+            "category": pa.Column(str, one_of(CATEGORIES), description="One of: " + ", ".join(CATEGORIES) + "."),
+            "title": text("Short headline (shown on the timeline)."),
+            "description": text("One or two sentences of checked facts.", required=False),
+            "actors": pa.Column(str, id_list(), description="`;`-separated actor ids; each must be in actors.csv."),
+            "issues": pa.Column(str, id_list(), nullable=True, description="`;`-separated issue ids (may be empty); each must be in issues.csv."),
+            "location": text("Place, if any.", required=False),
+            "importance": pa.Column(int, pa.Check.isin([1, 2, 3], error="must be 1, 2 or 3"), coerce=True,
+                                    description="1 minor, 2 significant, 3 milestone (annotated on the timeline)."),
+            "source": text("Outlet or document and its date, e.g. `Reuters, 2025-05-16`."),
+            "source_url": url(),
+            "source_type": source_type(),
+        },
+        name="events", strict=True, ordered=False,
+    )
+
+    POSITIONS = pa.DataFrameSchema(
+        {
+            "actor_id": pa.Column(str, id_value(), description="Actor holding the position; must be in actors.csv."),
+            "issue_id": pa.Column(str, id_value(), description="Issue; must be in issues.csv."),
+            "date": pa.Column(str, iso_date(), description="From this date on the position holds, until the actor's next row on the issue."),
+            "position": pa.Column(float, score(), coerce=True, description="0-100 on the issue's scale (scale_low = 0, scale_high = 100)."),
+            "salience": pa.Column(float, score(), coerce=True, description="0-100: how much the issue matters to the actor."),
+            "statement": text("Short quote or faithful paraphrase that anchors the coding."),
+            "source": text("Outlet or document and its date."),
+            "source_url": url(),
+            "source_type": source_type(),
+        },
+        name="positions", strict=True, ordered=False,
+    )
+
+    INFLUENCE = pa.DataFrameSchema(
+        {
+            "actor_id": pa.Column(str, id_value(), description="Actor; must be in actors.csv."),
+            "issue_id": pa.Column(str, id_value(), description="Issue; must be in issues.csv."),
+            "influence": pa.Column(float, score(), coerce=True,
+                                   description="0-100: how far the actor can make or block the outcome on this "
+                                               "issue; replaces its actors.csv capability in the bargaining model "
+                                               "for this issue."),
+            "veto": pa.Column(str, one_of(TRUE_FALSE),
+                              description="`true` if the actor can in fact block any settlement of the issue, "
+                                          "else `false`."),
+            "valid_from": pa.Column(str, iso_date(), nullable=True, required=False,
+                                    description="Optional: first day the row is in force, YYYY-MM-DD; its source "
+                                                "must be dated on or before it (a YYYY-MM-DD in `source`). A "
+                                                "forecast for a day uses only rows in force that day. Empty or no "
+                                                "column = undated (in force always; `backtest` warns of look-ahead)."),
+            "valid_until": pa.Column(str, iso_date(), nullable=True, required=False,
+                                     description="Optional: last day the row is in force, YYYY-MM-DD, not before "
+                                                 "`valid_from`; empty = open-ended."),
+            "rationale": text("Why this figure: which instrument or decision right the actor holds on the issue."),
+            "source": text("Outlet or document and its date."),
+            "source_url": url(),
+            "source_type": source_type(),
+        },
+        name="influence", strict=True, ordered=False,
+    )
+
+    WAR_OUTCOMES_SCHEMA = pa.DataFrameSchema(
+        {
+            "war_id": pa.Column(str, id_value(), unique=True, description="Unique id, e.g. `korea-1950`."),
+            "name": text("Common name of the war."),
+            "kind": pa.Column(str, one_of(WAR_KINDS), description="One of: " + ", ".join(WAR_KINDS) + "."),
+            "region": pa.Column(str, one_of(WAR_REGIONS), description="One of: " + ", ".join(WAR_REGIONS) + "."),
+            "start": pa.Column(str, iso_date(), description="Start of the fighting, YYYY-MM-DD."),
+            "end": pa.Column(str, iso_date(), nullable=True, description="When the outcome took effect; empty while ongoing."),
+            "outcome": pa.Column(str, one_of(WAR_OUTCOMES),
+                                 description="UCDP Conflict Termination scheme plus ongoing: " + ", ".join(WAR_OUTCOMES) + "."),
+            "peace_treaty": pa.Column(str, one_of(YES_NO), description="`yes` if a final peace treaty or comprehensive "
+                                                                        "agreement was signed (even later)."),
+            "parties": text("`;`-separated main parties (plain names)."),
+            "note": text("One sentence with the checked key fact.", required=False),
+            "source": text("Outlet or document and its date."),
+            "source_url": url("Address of the source (http or https only)."),
+            "source_type": source_type(),
+        },
+        name="war_outcomes", strict=True, ordered=False,
+    )
+    OUTCOME = pa.DataFrameSchema(
+        {
+            "issue_id": pa.Column(str, id_value(), unique=True, report_duplicates="exclude_first",
+                                  description="Issue settled; must be in issues.csv; one row per issue."),
+            "date": pa.Column(str, iso_date(), description="When the outcome was fixed (e.g. a signature), YYYY-MM-DD; "
+                                                           "the backtest forecasts from months before it."),
+            "outcome": pa.Column(float, score(), coerce=True, nullable=True,
+                                 description="0-100 on the issue's scale, coded on the agreed text as signed "
+                                             "(docs/codebook.md, section 6); empty only when `deal` is `false`."),
+            "implemented": pa.Column(float, score(), coerce=True, nullable=True, required=False,
+                                     description="Optional, 0-100 on the same scale: where implementation actually "
+                                                 "ended (reported beside the outcome, never scored in its place); "
+                                                 "empty = not coded."),
+            "deal": pa.Column(str, one_of(TRUE_FALSE), nullable=True, required=False,
+                              description="Optional: `false` when the negotiation produced no agreement on the "
+                                          "issue (then `outcome` stays empty and the backtest scores the row in "
+                                          "its deal / no-deal step); empty or no column = `true`."),
+            "description": text("What was settled (or not), in a sentence of checked facts."),
+            "source": text("Outlet or document and its date."),
+            "source_url": url(),
+            "source_type": source_type(),
+        },
+        name="outcome", strict=True, ordered=False,
+    )
+    return {"ACTORS": ACTORS, "ISSUES": ISSUES, "EVENTS": EVENTS, "POSITIONS": POSITIONS, "INFLUENCE": INFLUENCE,
+            "WAR_OUTCOMES_SCHEMA": WAR_OUTCOMES_SCHEMA, "OUTCOME": OUTCOME}
+
+
+def __getattr__(name: str):
+    if name in TABLE_NAMES:
+        tables = _declare_tables()
+        globals().update(tables)
+        return tables[name]
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+@dataclass(frozen=True)
+class TableSpec:
+    """A file of a conflict folder and the schema it must meet."""
+
+    file: str
+    schema_name: str
+    purpose: str
+    required: bool = True
+
+    @property
+    def schema(self):
+        return getattr(sys.modules[__name__], self.schema_name)
+
+
+CONFLICT_TABLES = (
+    TableSpec("actors.csv", "ACTORS", "Who takes part: states, blocs, organisations, armed groups, persons."),
+    TableSpec("issues.csv", "ISSUES", "What is bargained over; each issue a 0-100 continuum."),
+    TableSpec("events.csv", "EVENTS", "Dated events, every row with its source."),
+    TableSpec("positions.csv", "POSITIONS", "Each actor's stated position on each issue over time, every row with its source."),
+    TableSpec("influence.csv", "INFLUENCE", "Optional: issue-specific influence of an actor, which replaces its "
+              "capability in the bargaining model for that issue (capability stays the fallback). A folder without "
+              "the file is valid.", required=False),
+    TableSpec("outcome.csv", "OUTCOME", "Optional: how each issue was settled, for negotiations whose outcome is known "
+              "(read by `python -m parley backtest`); a folder without it still validates.", required=False),
+)
+
+# conflict.toml: key -> (required, type name, description)
+CONFLICT_META = {
+    "id": (True, "id", "Conflict id (lowercase letters, digits, '_' or '-'); names the report folder."),
+    "name": (True, "text", "Display name, e.g. `Russia-Ukraine war`."),
+    "summary": (True, "text", "One paragraph shown at the top of briefings."),
+    "start": (True, "date", "Start of the conflict, YYYY-MM-DD."),
+    "default_actors": (False, "list of actor ids", "Actors shown when a notebook's `actors` parameter is empty; default all."),
+    "default_issues": (False, "list of issue ids", "Issues shown when a notebook's `issues` parameter is empty; default all."),
+    "covered_until": (False, "date", "Date up to which the data is kept current, YYYY-MM-DD; events or positions dated "
+                                     "after it are errors, and briefing days after it are `not covered` (no trend "
+                                     "verdict). Default: the latest event (or event end) or position date."),
+}
+
+# Cross-table rules enforced by parley.data.load (listed in the generated documentation).
+CROSS_TABLE_RULES = (
+    "`events.actors` and `positions.actor_id` name actors of actors.csv.",
+    "`events.issues` and `positions.issue_id` name issues of issues.csv.",
+    "`events.end_date` is not before `events.date`.",
+    "`events.date`, `events.end_date` and `positions.date` are not after `covered_until` (conflict.toml).",
+    "One position row per (actor_id, issue_id, date).",
+    "`influence.actor_id` and `influence.issue_id` name an actor of actors.csv and an issue of issues.csv; "
+    "one influence row per (actor_id, issue_id) in force on any day (rows of one pair need `valid_from` and "
+    "periods that do not overlap); `valid_until` is not before `valid_from`, and the row's source is dated "
+    "(a YYYY-MM-DD in `source`) on or before `valid_from`.",
+    "`outcome.issue_id` names issues of issues.csv, one outcome row per issue; `outcome` is given unless `deal` is "
+    "`false`, and empty when it is.",
+    "For every issue with an outcome.csv row, the positions dated before the outcome's date include a 0 and a 100: "
+    "the scale's ends are the most extreme positions parties took before the outcome (docs/codebook.md).",
+    "Files are UTF-8 (with or without BOM), comma-delimited, with one header row and no duplicated column; "
+    f"at most {MAX_CSV_BYTES // (1024 * 1024)} MB; inside the conflict folder (no symlinks out of it).",
+)
+
+
+def is_required(column: pa.Column) -> bool:
+    return not column.nullable
+
+
+def type_name(column: pa.Column) -> str:
+    """The column's type in a reader's words, derived from its checks and dtype."""
+    errors = " ".join(str(check.error) for check in column.checks)
+    if "YYYY-MM-DD" in errors:
+        return "date"
+    if "';'-separated" in errors:
+        return "id list"
+    if errors.startswith("must be an id"):
+        return "id"
+    if errors.startswith("must be one of") or "must be 1, 2 or 3" in errors:
+        return "choice"
+    if "http" in errors:
+        return "URL"
+    return {"float64": "number", "int64": "integer"}.get(str(column.dtype), "text")
+
+
+def source_grades_markdown() -> str:
+    """The grade table shown in docs/data-format.md and docs/sourcing.md (tests keep both equal to this)."""
+    rows = ["| grade | what it is | examples |", "|---|---|---|"]
+    rows += [f"| `{grade}` | {meaning} | {examples} |"
+             for grade, (meaning, examples) in SOURCE_TYPE_DEFINITIONS.items()]
+    return "\n".join(rows)
+
+
+def markdown_docs() -> str:
+    """The data-format reference, generated from the schemas above (docs/data-format.md)."""
+    out = [
+        "# Data format",
+        "",
+        "_Generated by `python -m parley schema-docs` from `parley/data/schema.py`; do not edit by hand._",
+        "",
+        "A conflict is a folder `data/<conflict-id>/` holding `conflict.toml`, four CSV tables and, optionally, "
+        "the tables marked optional below.",
+        "",
+        "## conflict.toml",
+        "",
+        "| key | required | type | meaning |",
+        "|---|---|---|---|",
+    ]
+    for key, (required, kind, description) in CONFLICT_META.items():
+        out.append(f"| `{key}` | {'yes' if required else 'no'} | {kind} | {description} |")
+    for spec in CONFLICT_TABLES + (TableSpec("data/reference/war_outcomes.csv", "WAR_OUTCOMES_SCHEMA",
+                                             "How comparable wars ended (reference table, not part of a conflict folder)."),):
+        out += ["", f"## {spec.file}", "", spec.purpose, "", "| column | required | type | meaning |", "|---|---|---|---|"]
+        for name, column in spec.schema.columns.items():
+            out.append(f"| `{name}` | {'yes' if is_required(column) else 'no'} | {type_name(column)} | {column.description} |")
+    out += ["", "## Source grades (`source_type`)", "", "Policy and audit rules: [sourcing.md](sourcing.md).", "",
+            source_grades_markdown()]
+    out += ["", "## Rules across tables", ""] + [f"- {rule}" for rule in CROSS_TABLE_RULES]
+    out += ["", "Every problem is reported as `file:line: column: message`, line numbers as in the file (header = line 1).",
+            "Blank lines and comment lines (first cell starting with `#`, such as the example rows `python -m parley new`",
+            "writes) are skipped and keep the line numbers of the rows after them. A table with a header and no rows is",
+            "refused as truncated, unless it holds comment lines: then it is an empty table still to be filled.", ""]
+    return "\n".join(out)

@@ -1,0 +1,362 @@
+"""Notebook -> briefing: papermill executes in a kernel parley owns, parley exports the outputs and writes atomically.
+
+A render never replaces a good report with a bad one: everything is written to temporary
+names inside the report folder and renamed into place only after every step succeeded.
+When papermill fails, its executed notebook is kept as ``briefing.failed.ipynb`` beside the
+report, the log of the failed run. Nothing here analyses data; it moves files and processes.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import hashlib
+import html
+import json
+import os
+import re
+import shutil
+import subprocess
+import tempfile
+import threading
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+
+from parley import __version__
+from parley.data.files import write_atomic
+from parley.data.meta import ConflictMeta, briefing_inputs, read_conflict_meta
+from parley.data.periods import Period
+from parley.digest import code_digest, package_digest
+from parley.errors import ParleyError, RenderError, UsageError
+
+ROOT = Path(__file__).resolve().parents[2]
+NOTEBOOK = ROOT / "notebooks" / "briefing.ipynb"
+PLOTLY_JS = "plotly-cartesian-4.1.1.min.js"
+FORMATS = ("html", "pdf")
+MANIFEST = "manifest.json"
+KERNEL = "python3"
+EXECUTION_TIMEOUT = 600
+
+
+@dataclass(frozen=True)
+class Report:
+    folder: Path
+    html: Path
+    notebook: Path
+    pdf: Path | None
+    manifest: dict
+
+
+def parse_formats(text: str) -> tuple[str, ...]:
+    chosen = tuple(dict.fromkeys(f.strip() for f in str(text).split(",") if f.strip()))
+    bad = [f for f in chosen if f not in FORMATS]
+    if not chosen or bad:
+        raise UsageError(f"format {text!r}: choose html, pdf or html,pdf")
+    return chosen
+
+
+def report_folder(out: Path, conflict_id: str, period: Period) -> Path:
+    """<out>/<conflict-id>/<period>; refuses anything that would land outside out."""
+    out = Path(out).resolve()
+    folder = (out / conflict_id / period.label).resolve()
+    if not folder.is_relative_to(out) or folder == out:
+        raise UsageError(f"conflict id {conflict_id!r} would write outside {out}")
+    return folder
+
+
+# --- what a report depends on ------------------------------------------------------------------
+
+def read_input(path: Path) -> bytes:
+    """The bytes of one input of a briefing; a file that cannot be read is named as such."""
+    try:
+        return path.read_bytes()
+    except OSError as err:
+        raise RenderError(f"could not read {path}: {err.strerror or err}") from None
+
+
+def inputs_digest(data_dir: Path, period: Period, notebook: Path = NOTEBOOK) -> str:
+    """Hash of everything a briefing is made from: data files, notebook, parley version and code."""
+    digest = hashlib.sha256()
+    for path in sorted(briefing_inputs(data_dir), key=lambda p: p.name):
+        digest.update(path.name.encode())
+        digest.update(read_input(path))
+    digest.update(read_input(notebook))
+    digest.update(__version__.encode())
+    digest.update(package_digest().encode())
+    digest.update(f"{period.label}|{period.start}|{period.end}".encode())
+    return digest.hexdigest()
+
+
+def input_file_digests(data_dir: Path) -> dict[str, str]:
+    """sha256 of each data file a briefing reads: verify names the files that changed since a render.
+
+    The conflict's own files by name (`positions.csv`); the others (reference table, historical cases, which share
+    file names) with their folder (`reference/war_outcomes.csv`, `aceh-2005/positions.csv`)."""
+    data_dir = Path(data_dir)
+
+    def key(path: Path) -> str:
+        return path.name if path.parent == data_dir else f"{path.parent.name}/{path.name}"
+
+    return {key(path): hashlib.sha256(read_input(path)).hexdigest() for path in briefing_inputs(data_dir)}
+
+
+def read_manifest(folder: Path) -> dict | None:
+    try:
+        return json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+
+
+# --- files -------------------------------------------------------------------------------------
+
+@contextlib.contextmanager
+def locked(path: Path, blocking: bool = True):
+    """An exclusive flock on `path`; released when the block ends, or when the process dies."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "a+") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | (0 if blocking else fcntl.LOCK_NB))
+        except BlockingIOError:
+            raise ParleyError(f"another parley run holds {path}; try again when it has finished") from None
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def _clean_stale_temporaries(folder: Path) -> None:
+    """Leftovers of killed runs; called under the folder's lock, so no live render owns any of them."""
+    for stale in folder.glob(".*.tmp"):
+        with contextlib.suppress(OSError):
+            stale.unlink()
+    for stale in folder.glob(".render-*"):
+        if stale.is_dir() and not stale.is_symlink():
+            shutil.rmtree(stale, ignore_errors=True)
+
+
+# --- steps -------------------------------------------------------------------------------------
+
+# Imports the briefing notebook needs; the kernel loads them while this process imports papermill.
+WARM_UP = "import parley.report.notebook\nparley.notebook.warm_up()"
+
+
+def _warm_up(manager) -> None:
+    """Import parley in the kernel silently: no execution count, no output, nothing in the notebook changes."""
+    client = manager.blocking_client()
+    client.start_channels()
+    try:
+        client.wait_for_ready(timeout=60)
+        client.execute_interactive(WARM_UP, silent=True, store_history=False, timeout=60, output_hook=lambda msg: None)
+    except Exception:  # noqa: BLE001 - warm-up is an optimisation; the real run reports real errors
+        pass
+    finally:
+        client.stop_channels()
+
+
+@contextlib.contextmanager
+def running_kernel(cwd: Path):
+    """The one owner of a render's kernel: started here, and stopped here whatever happens in the block.
+
+    The kernel boots and imports parley on the other core while this process imports papermill
+    (seconds, mostly nbformat's jsonschema); execute() waits for the warm-up before running.
+    Its sockets live in a private ``parley-kernel-*`` folder (only this user can talk to the kernel;
+    TCP would be any local user); the process and the folder are gone when the block ends, even when
+    starting the kernel itself failed half-way.
+    """
+    from jupyter_client.manager import KernelManager
+
+    sockets = tempfile.mkdtemp(prefix="parley-kernel-")
+    manager = None
+    try:
+        manager = KernelManager(kernel_name=KERNEL, transport="ipc", ip=os.path.join(sockets, "kernel"))
+        try:
+            manager.start_kernel(cwd=str(cwd), env={**os.environ, "PYDEVD_DISABLE_FILE_VALIDATION": "1"})
+        except Exception as err:  # noqa: BLE001 - a missing kernel spec, a dead interpreter: one message
+            raise RenderError(f"could not start the notebook kernel: {type(err).__name__}: {err}") from None
+        manager.parley_warm_up = threading.Thread(target=_warm_up, args=(manager,), daemon=True)
+        manager.parley_warm_up.start()
+        yield manager
+    finally:
+        if manager is not None:
+            with contextlib.suppress(Exception):
+                manager.shutdown_kernel(now=True)
+        shutil.rmtree(sockets, ignore_errors=True)
+
+
+def execute(notebook: Path, parameters: dict | None, output: Path, kernel) -> None:
+    """papermill runs the notebook in `kernel` (owned by the caller's running_kernel block).
+
+    A data error raised inside it comes back as DataError text; no parameters run the notebook as it is.
+    """
+    try:
+        import papermill
+        from papermill.exceptions import PapermillExecutionError
+
+        if getattr(kernel, "parley_warm_up", None) is not None:
+            kernel.parley_warm_up.join()
+
+        # no cwd= here: papermill would chdir this whole process (threads share it); the kernel already runs there
+        papermill.execute_notebook(str(notebook), str(output), parameters=parameters,
+                                   kernel_name=KERNEL, km=kernel, progress_bar=False, log_output=False,
+                                   execution_timeout=EXECUTION_TIMEOUT, report_mode=True,
+                                   request_save_on_cell_execute=False)
+    except PapermillExecutionError as err:
+        if err.ename == "DataError":
+            raise RenderError(err.evalue) from None
+        raise RenderError(f"the briefing notebook failed in cell {err.exec_count}: {err.ename}: {err.evalue}") from None
+    except Exception as err:  # noqa: BLE001 - a kernel that dies or never answers is a render failure, not a traceback
+        raise RenderError(f"the notebook kernel failed: {type(err).__name__}: {err}") from None
+
+
+def _output_html(output: dict) -> str:
+    """One notebook output as HTML: parley's HTML as is, anything else as escaped text; stderr is dropped."""
+    kind = output.get("output_type")
+    if kind == "stream":
+        return "" if output.get("name") == "stderr" else f"<pre>{html.escape(''.join(output.get('text', '')))}</pre>"
+    if kind == "error":
+        raise RenderError(f"the executed notebook holds an error: {output.get('ename')}: {output.get('evalue')}")
+    data = output.get("data", {})
+    if "text/html" in data:
+        value = data["text/html"]
+        return "".join(value) if isinstance(value, list) else value
+    if "image/png" in data:
+        return f'<img alt="figure" src="data:image/png;base64,{"".join(data["image/png"]).strip()}">'
+    if "text/plain" in data:
+        return f"<pre>{html.escape(''.join(data['text/plain']))}</pre>"
+    return ""
+
+
+def to_html(executed: Path, title: str) -> str:
+    """The executed notebook as one offline HTML page: code cells' outputs only, plotly.js inlined once."""
+    cells = json.loads(executed.read_text(encoding="utf-8"))["cells"]
+    body = "\n".join(
+        f'<section class="parley-cell">{"".join(_output_html(o) for o in cell.get("outputs", []))}</section>'
+        for cell in cells if cell.get("cell_type") == "code" and cell.get("outputs")
+    )
+    assets = resources.files("parley.report")
+    plotly_js = (assets / "vendor" / PLOTLY_JS).read_text(encoding="utf-8")
+    css = (assets / "templates" / "briefing.css").read_text(encoding="utf-8")
+    draw = (assets / "templates" / "draw.js").read_text(encoding="utf-8")
+    return (
+        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+        "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
+        "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; script-src 'unsafe-inline'; "
+        "style-src 'unsafe-inline'; img-src data:; font-src data:\">\n"
+        f"<title>{html.escape(title)}</title>\n<style>\n{css}\n</style>\n"
+        f"<script>\n{plotly_js}\n</script>\n<script>\n{draw}\n</script>\n</head>\n"
+        f"<body>\n<main class=\"parley-briefing\">\n{body}\n</main>\n"
+        f"<footer class=\"parley-note\">Rendered by parley {html.escape(__version__)} from the conflict's data files; "
+        "every event and position carries its own source.</footer>\n</body>\n</html>\n"
+    )
+
+
+def chromium() -> str:
+    for name in ("chromium", "chromium-browser", "google-chrome"):
+        if found := shutil.which(name):
+            return found
+    raise RenderError("PDF needs Debian's chromium (apt-get install chromium); none found on PATH")
+
+
+def chromium_flags(profile: str) -> list[str]:
+    return ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+            "--disable-background-networking", "--disable-component-update", "--disable-sync",
+            "--disable-extensions", f"--user-data-dir={profile}"]
+
+
+def to_pdf(html_path: Path, pdf_path: Path) -> None:
+    """Print the HTML to A4 with headless Chromium, after the charts were drawn."""
+    with tempfile.TemporaryDirectory(prefix="parley-chromium-") as profile:
+        cmd = [chromium(), *chromium_flags(profile), "--no-pdf-header-footer", "--virtual-time-budget=15000",
+               f"--print-to-pdf={pdf_path}", html_path.resolve().as_uri()]
+        done = subprocess.run(cmd, capture_output=True, text=True, timeout=180)
+    if done.returncode != 0 or not pdf_path.exists() or pdf_path.stat().st_size == 0:
+        raise RenderError(f"chromium could not print the PDF (exit {done.returncode}): {done.stderr.strip()[-300:]}")
+
+
+# --- the whole render --------------------------------------------------------------------------
+
+def render(data_dir: str | Path, period: Period, out: str | Path = "reports", formats=("html",),
+           notebook: Path = NOTEBOOK, meta: ConflictMeta | None = None) -> Report:
+    """Render one briefing; on any failure the previous report stays as it was.
+
+    Arguments, paths and conflict.toml are checked here before papermill starts; the tables are
+    validated inside the notebook (``Briefing.open``), whose DataError fails the render. The kernel
+    starts before the lock is taken and the inputs are read, so it boots while this process works;
+    running_kernel stops it whatever fails after that.
+    """
+    data_dir = Path(data_dir).resolve()
+    meta = meta or read_conflict_meta(data_dir)
+    folder = report_folder(Path(out), meta.id, period)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as err:
+        raise RenderError(f"cannot create {folder}: {err.strerror}") from None
+    # relative to the report folder, where the kernel runs: a project copied with its data and reports still verifies;
+    # the path ends in the conflict folder's own name (never ".."), which error messages name files by
+    relative = os.path.join(os.path.relpath(data_dir.parent, folder), data_dir.name)
+    parameters = {"data_dir": relative, "period_start": f"{period.start:%Y-%m-%d}",
+                  "period_end": f"{period.end:%Y-%m-%d}", "period": period.label if period.kind != "range" else "",
+                  "actors": [], "issues": []}
+    with running_kernel(folder) as kernel:
+        try:
+            with locked(folder / ".lock"):
+                _clean_stale_temporaries(folder)
+                digest = {"inputs": inputs_digest(data_dir, period, notebook),
+                          "input_files": input_file_digests(data_dir), "code": code_digest()}
+                with tempfile.TemporaryDirectory(prefix=".render-", dir=folder) as work:
+                    manifest, pdf = _render_in(Path(work), folder, notebook, parameters, kernel, meta, period,
+                                               formats, digest)
+                (folder / "briefing.failed.ipynb").unlink(missing_ok=True)
+        except OSError as err:
+            where = f" ({err.filename})" if err.filename else ""
+            raise RenderError(f"could not write the report in {folder}: {err.strerror or err}{where}; "
+                              "the previous report was kept") from None
+    return Report(folder, folder / "briefing.html", folder / "briefing.ipynb",
+                  folder / "briefing.pdf" if pdf is not None else None, manifest)
+
+
+def _render_in(work: Path, folder: Path, notebook: Path, parameters: dict, kernel, meta: ConflictMeta,
+               period: Period, formats, digest: dict) -> tuple[dict, Path | None]:
+    """Execute and export inside the temporary folder `work`, then rename the results into `folder`."""
+    executed = work / "briefing.ipynb"
+    try:
+        execute(notebook, parameters, executed, kernel)
+    except RenderError:
+        if executed.exists():
+            shutil.copyfile(executed, folder / "briefing.failed.ipynb")
+        raise
+    title = f"{meta.name}: briefing for {period.title()}"
+    page = to_html(executed, title)
+    staged_html = work / "briefing.html"
+    staged_html.write_text(page, encoding="utf-8")
+    pdf = None
+    if "pdf" in formats:
+        pdf = work / "briefing.pdf"
+        to_pdf(staged_html, pdf)
+    manifest = {"conflict": meta.id, "conflict_name": meta.name, "period": period.label,
+                "kind": period.kind, "start": f"{period.start:%Y-%m-%d}", "end": f"{period.end:%Y-%m-%d}",
+                "title": title, "parley": __version__, "formats": list(formats), **digest,
+                **_verdict_from(page)}
+    write_atomic(folder / "briefing.ipynb", executed.read_bytes())
+    if pdf is not None:
+        write_atomic(folder / "briefing.pdf", pdf.read_bytes())
+    if "html" in formats:
+        write_atomic(folder / "briefing.html", page.encode("utf-8"))
+    write_atomic(folder / MANIFEST, json.dumps(manifest, indent=2, sort_keys=True).encode("utf-8"))
+    return manifest, pdf
+
+
+
+def _verdict_from(page: str) -> dict:
+    """Trend and coverage as the notebook computed them, read from the page (no second computation).
+
+    coverage is full, partial or none (days after conflict.toml's covered_until); the index marks the last two.
+    """
+    found = {"trend": "unknown", "coverage": "unknown", "covered_until": ""}
+    for key, attribute in (("trend", "data-overall-trend"), ("coverage", "data-coverage"),
+                           ("covered_until", "data-covered-until")):
+        match = re.search(rf'{attribute}="([^"<>]*)"', page)
+        if match:
+            found[key] = html.unescape(match.group(1))
+    return found

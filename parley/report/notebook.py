@@ -1,0 +1,90 @@
+"""What notebooks call to show things: deterministic outputs that JupyterLab, nbval and nbconvert all read.
+
+A figure is displayed as one mime bundle with two views:
+
+* ``application/vnd.plotly.v1+json``: the interactive chart JupyterLab draws with its plotly extension;
+* ``text/html``: a ``<div class="parley-figure">`` with the figure JSON beside it in a
+  ``<script type="application/json">`` (never executed). ``parley.pipeline.render`` embeds plotly.js once
+  and a small script that draws every such div, so the exported briefing needs no network.
+
+The div ids come from a per-kernel counter, not a random uuid, so the stored outputs that nbval
+compares are byte-identical run after run (plotly's own renderers put a random id in the HTML).
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+
+import plotly.graph_objects as go
+import plotly.io as pio
+
+PLOTLY_MIME = "application/vnd.plotly.v1+json"
+_counter = itertools.count(1)
+
+
+def reset_ids() -> None:
+    global _counter
+    _counter = itertools.count(1)
+
+
+def script_safe_json(data) -> str:
+    """JSON that cannot close its <script> element or open an HTML comment."""
+    text = json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
+def figure_bundle(fig: go.Figure) -> dict:
+    """The mime bundle of a figure; ids are deterministic within a kernel session."""
+    spec = json.loads(pio.to_json(fig, validate=False, pretty=False, remove_uids=True))
+    fig_id = f"parley-fig-{next(_counter)}"
+    height = int(spec.get("layout", {}).get("height") or 450)
+    width = spec.get("layout", {}).get("width")
+    style = f"height:{height}px;" + (f"width:{int(width)}px;max-width:100%;" if width else "width:100%;")
+    html = (f'<div class="parley-figure" id="{fig_id}" style="{style}"></div>\n'
+            f'<script type="application/json" class="parley-figure-data" data-for="{fig_id}">{script_safe_json(spec)}</script>')
+    return {PLOTLY_MIME: spec, "text/html": html, "text/plain": f"<figure {fig_id}: {_title(spec)}>"}
+
+
+def _title(spec: dict) -> str:
+    title = spec.get("layout", {}).get("title", {})
+    return title.get("text", "") if isinstance(title, dict) else str(title)
+
+
+def show(fig: go.Figure) -> None:
+    from IPython.display import display
+    display(figure_bundle(fig), raw=True)
+
+
+def show_html(html: str) -> None:
+    """Show generated HTML (callers escape every piece of data they put in it)."""
+    from IPython.display import display
+    display({"text/html": html, "text/plain": "[html]"}, raw=True)
+
+
+def warm_up() -> None:
+    """Load ahead of time what a briefing's first figures would otherwise load on first use.
+
+    parley's modules, pandera's schemas and plotly's lazily imported trace classes and validators.
+    ``parley.pipeline.render`` runs this silently in a fresh kernel while the parent imports papermill;
+    it draws nothing that is shown, and resets the figure counter so ids still start at 1.
+    """
+    from plotly.subplots import make_subplots
+
+    import parley.data.imported  # noqa: F401
+    import parley.report.briefing  # noqa: F401
+    import parley.report.prospects  # noqa: F401
+    from parley import schema
+
+    schema.EVENTS  # noqa: B018 - builds the pandera table schemas
+    fig = make_subplots(rows=2, cols=1, subplot_titles=["a", "b"])
+    fig.add_trace(go.Scatter(x=[1, 2], y=[1, 2], mode="lines+markers", line={"shape": "hv", "color": "#000"},
+                             marker={"size": [1, 2], "symbol": "diamond"}, hovertext=["a", "b"]), row=1, col=1)
+    fig.add_trace(go.Bar(x=[1], y=[1], marker_color="#000"), row=2, col=1)
+    fig.add_trace(go.Heatmap(z=[[1]], colorbar={"title": {"text": "x"}}))
+    fig.add_annotation(text="x", x=1, y=1, showarrow=True)
+    fig.add_shape(type="rect", x0=0, x1=1, y0=0, y1=1)
+    fig.update_layout(title={"text": "x"}, legend={"orientation": "v"})
+    fig.update_xaxes(title={"text": "x"})
+    figure_bundle(fig)
+    reset_ids()

@@ -1,0 +1,399 @@
+"""The briefing's Prospects section: where the stated positions lead, whether a deal beats fighting on,
+and how comparable wars ended.
+
+Figures follow ``parley.report.charts`` (title, axis titles, legend, source line, actors in their own
+colours); every sentence is generated from the numbers, and every piece of data text that
+reaches HTML or a chart label goes through :func:`parley.report.charts.esc`.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+from plotly.colors import qualitative
+from plotly.subplots import make_subplots
+
+from parley.analysis import backtest, bargaining, uncertainty
+from parley.analysis import forecast as forecasting
+from parley.data import load, meta, outcomes
+from parley.report import charts, track_record
+from parley.report.briefing import link, table
+from parley.report.charts import esc
+
+FACTORS = tuple(np.round(np.linspace(0, 2, 11), 2))
+OUTCOME_LABELS = {
+    "peace_agreement": "peace agreement", "ceasefire": "ceasefire or armistice", "victory": "victory",
+    "low_activity": "low activity (frozen)", "actor_ceased": "a party ceased to exist",
+}
+OUTCOME_COLORS = {
+    "peace_agreement": "#2ca02c", "ceasefire": "#ff7f0e", "victory": "#7f7f7f",
+    "low_activity": "#9467bd", "actor_ceased": "#8c564b",
+}
+OUTCOMES_SOURCE = ("parley reference table war_outcomes.csv (UCDP Conflict Termination categories); "
+                   "every row cites its own source")
+
+
+# --- numbers ----------------------------------------------------------------------------------
+
+def inputs(briefing) -> pd.DataFrame:
+    return bargaining.inputs_at(briefing.conflict, briefing.as_of, briefing.actors, briefing.issues)
+
+
+def forecast(briefing) -> dict:
+    return forecasting.forecast(briefing.conflict, briefing.as_of, briefing.actors, briefing.issues)
+
+
+def forecast_by_issue(briefing, result: dict | None = None) -> dict[str, float]:
+    """issue_id -> forecast position, for charts.stance_map(..., forecast=...); issues without one left out."""
+    result = result or forecast(briefing)
+    return {i: v["forecast"] for i, v in result["issues"].items() if v["forecast"] is not None}
+
+
+def intervals_by_issue(briefing, result: dict | None = None) -> dict[str, tuple[float, float]]:
+    """issue_id -> (low, high) of the forecast's 80% interval, for charts.stance_map(..., intervals=...)."""
+    result = result or forecast(briefing)
+    return {i: tuple(v["interval"]) for i, v in result["issues"].items() if v["interval"] is not None}
+
+
+def past_record(briefing, root=None, cache_dir=None) -> dict | None:
+    """The backtest over the historical cases: `root` defaults to ../historical beside the conflict folder, else
+    parley's data/historical; cached by the inputs' digest so a briefing pays for it once. None: no cases."""
+    root = root if root is not None else meta.find_historical(briefing.conflict.folder)
+    return backtest.track_record(root, cache_dir)
+
+
+def sensitivity_table(data: pd.DataFrame, actor_id: str, what: str = "capability",
+                      factors=FACTORS) -> pd.DataFrame:
+    """Forecast per issue as one actor's capability (influence where given) or salience is multiplied by each factor.
+
+    Salience is capped at 100 (it is a share of attention); capability has no cap, only ratios matter.
+    All factors of an issue run as one batch of the model.
+    """
+    if what not in ("capability", "salience"):
+        raise ValueError(f"what must be 'capability' or 'salience', not {what!r}")
+    rows = []
+    factors = np.asarray(factors, dtype=float)
+    for issue_id, frame in data.groupby("issue_id", sort=False):
+        values = uncertainty.varied_forecasts(frame, actor_id, what, factors)
+        rows += [(float(f), issue_id, None if np.isnan(v) else float(v)) for f, v in zip(factors, values)]
+    return pd.DataFrame(rows, columns=["factor", "issue_id", "forecast"])
+
+
+def default_actor(briefing, data: pd.DataFrame | None = None) -> str | None:
+    """The chosen actor with the largest capability among those the model uses."""
+    data = inputs(briefing) if data is None else data
+    if data.empty:
+        return None
+    return str(data.sort_values(["capability", "actor_id"], ascending=[False, True]).iloc[0]["actor_id"])
+
+
+def swing_actor(frame: pd.DataFrame) -> str | None:
+    """The actor farthest from the expected outcome of fighting: the one with most to win by fighting on."""
+    centre = bargaining.expected_outcome_of(frame)
+    if centre is None:
+        return None
+    ranked = frame.assign(distance=(frame["position"] - centre).abs(), weight=frame["capability"] * frame["salience"])
+    return str(ranked.sort_values(["distance", "weight", "actor_id"], ascending=[False, False, True]).iloc[0]["actor_id"])
+
+
+# --- figures ----------------------------------------------------------------------------------
+
+def paths_chart(briefing, result: dict | None = None):
+    """Each actor's position round by round in the simulation, one panel per issue; forecast dotted."""
+    result = result or forecast(briefing)
+    issue_ids = list(result["issues"])
+    n = max(len(issue_ids), 1)
+    fig = make_subplots(rows=n, cols=1, vertical_spacing=0.35 / n,
+                        subplot_titles=[esc(briefing.name_of_issue(i)) for i in issue_ids] or [""])
+    fig._validate = False  # traces below are built by parley, not typed by hand
+    colors = briefing.conflict.colors
+    shown = set()
+    for row, issue_id in enumerate(issue_ids, start=1):
+        issue = result["issues"][issue_id]
+        if not issue["actors"]:
+            fig.add_annotation(text="no actor with a capability figure has a position", showarrow=False,
+                               xref=f"x{row if row > 1 else ''} domain", yref=f"y{row if row > 1 else ''} domain",
+                               x=0.5, y=0.5, font={"color": "#666"})
+        for actor_id, a in issue["actors"].items():
+            path = a["forecast_path"]
+            name = esc(briefing.name_of_actor(actor_id))
+            fig.add_trace(go.Scatter(
+                x=list(range(len(path))), y=path, mode="lines+markers", name=name, legendgroup=actor_id,
+                showlegend=actor_id not in shown, line={"color": colors.get(actor_id, "#444"), "width": 2.5},
+                marker={"size": 7},
+                hovertext=[f"<b>{name}</b> round {k}: {p:g}" for k, p in enumerate(path)], hoverinfo="text",
+            ), row=row, col=1)
+            shown.add(actor_id)
+        if issue["forecast"] is not None:
+            rounds = max((len(a["forecast_path"]) for a in issue["actors"].values()), default=1)
+            fig.add_trace(go.Scatter(
+                x=[0, max(rounds - 1, 1)], y=[issue["forecast"]] * 2, mode="lines", name="forecast",
+                legendgroup="forecast", showlegend=row == 1, line={"color": "#111", "dash": "dot", "width": 1.5},
+                hovertext=f"forecast {issue['forecast']:g}", hoverinfo="text",
+            ), row=row, col=1)
+        fig.update_yaxes(range=[-5, 105], tickvals=[0, 50, 100], title={"text": "position", "font": {"size": 10}},
+                         row=row, col=1)
+        fig.update_xaxes(dtick=1, row=row, col=1)
+    fig.update_xaxes(title={"text": "round of the bargaining model"}, row=n, col=1)
+    charts.apply_layout(fig, f"How the positions move in the bargaining model, from {result['date']}",
+                   briefing.source_line, 180 + 170 * n)
+    return fig
+
+
+def sensitivity_chart(briefing, actor_id: str | None = None, what: str = "capability", factors=FACTORS):
+    """The forecast per issue as one actor's capability (or salience) runs from 0 to 2x its value."""
+    data = inputs(briefing)
+    actor_id = actor_id or default_actor(briefing, data)
+    fig = go.Figure(_validate=False)
+    name = esc(briefing.name_of_actor(actor_id)) if actor_id else ""
+    if what == "capability":  # the weight input: the influence.csv value where the data give one
+        mine = data[data["actor_id"] == actor_id]
+        what = "influence" if len(mine) and (mine.get("weight_source") == "influence").all() else (
+            "influence or capability" if len(mine) and (mine.get("weight_source") == "influence").any() else "capability")
+    if actor_id is not None and (data["actor_id"] == actor_id).any():
+        table = sensitivity_table(data, actor_id, "salience" if what == "salience" else "capability", factors)
+        palette = qualitative.Dark24
+        for k, (issue_id, rows) in enumerate(table.groupby("issue_id", sort=False)):
+            issue = esc(briefing.name_of_issue(issue_id))
+            fig.add_trace(go.Scatter(
+                x=rows["factor"], y=rows["forecast"], mode="lines+markers", name=issue,
+                line={"color": palette[k % len(palette)], "width": 2.5}, marker={"size": 6},
+                hovertext=[f"<b>{issue}</b>: " + ("no forecast" if pd.isna(v) else f"forecast {v:g}") + f" with {what} x{f:g}"
+                           for f, v in zip(rows["factor"], rows["forecast"])],
+                hoverinfo="text",
+            ))
+        fig.add_vline(x=1, line={"color": "#999", "dash": "dash", "width": 1})
+        fig.add_annotation(x=1, y=1.02, yref="paper", text="as coded", showarrow=False, font={"size": 10, "color": "#666"})
+    else:
+        fig.add_annotation(text="no actor with a capability figure in the selection", showarrow=False,
+                           xref="paper", yref="paper", x=0.5, y=0.5, font={"color": "#666"})
+    fig.update_xaxes(title={"text": f"{name}'s {what} as a multiple of its coded value"}, range=[-0.05, max(factors) + 0.05])
+    fig.update_yaxes(title={"text": "forecast position (0-100)"}, range=[-5, 105], tickvals=[0, 25, 50, 75, 100])
+    charts.apply_layout(fig, f"How the forecast depends on {briefing.name_of_actor(actor_id) if actor_id else 'one actor'}'s {what} "
+                        f"(0 to {max(factors):g}x its value), positions of {briefing.as_of:%d %B %Y}",
+                   briefing.source_line, 480)
+    return fig
+
+
+def outcomes_chart(table: pd.DataFrame, *, title: str = "How wars since 1945 ended, by decade of their end",
+                   source: str = OUTCOMES_SOURCE):
+    """Ended wars of the reference table per decade, stacked by outcome; war names on hover."""
+    counts = outcomes.decade_counts(table)
+    done = outcomes.ended(table)
+    decade_of = (done["end"].dt.year // 10 * 10)
+    fig = go.Figure(_validate=False)
+    labels = [f"{d}s" for d in counts.index]
+    for outcome in counts.columns:
+        names = [", ".join(esc(n) for n in done.loc[(decade_of == d) & (done["outcome"] == outcome), "name"])
+                 for d in counts.index]
+        fig.add_trace(go.Bar(
+            x=labels, y=counts[outcome], name=OUTCOME_LABELS.get(outcome, outcome), marker_color=OUTCOME_COLORS.get(outcome),
+            hovertext=[f"<b>{OUTCOME_LABELS.get(outcome, outcome)}</b>, {lab}: {c}<br>{charts.wrap(n, 70) if n else ''}"
+                       for lab, c, n in zip(labels, counts[outcome], names)],
+            hoverinfo="text",
+        ))
+    fig.update_layout(barmode="stack", bargap=0.2)
+    fig.update_xaxes(title={"text": "decade in which the war ended"})
+    fig.update_yaxes(title={"text": "wars ended"})
+    charts.apply_layout(fig, title, source, 440)
+    return fig
+
+
+# --- the section ------------------------------------------------------------------------------
+
+def _n(value) -> str:
+    return f"{value:.0f}"
+
+
+def _points(value) -> str:
+    return f"{_n(value)} point{'' if _n(value) == '1' else 's'}"
+
+
+def _names(ids, briefing) -> str:
+    return ", ".join(esc(briefing.name_of_actor(a)) for a in ids)
+
+
+def _issue_sentence(briefing, issue_id: str, issue: dict, scale: pd.DataFrame) -> str:
+    name = f"<b>{esc(briefing.name_of_issue(issue_id))}</b>"
+    actors = issue["actors"]
+    if not actors:
+        return f"{name}: no chosen actor with a capability figure has a stated position; no forecast."
+    f = issue["forecast"]
+    if f is None:
+        return f"{name}: no actor carries weight (capability x salience is 0 for all); no forecast."
+    if len(actors) == 1:
+        (actor_id, a), = actors.items()
+        return (f"{name}: only {esc(briefing.name_of_actor(actor_id))} has a stated position ({_n(a['position'])}) "
+                f"among the actors with a capability figure; the forecast is that position.")
+    positions = {a: v["position"] for a, v in actors.items()}
+    low, high = min(positions.values()), max(positions.values())
+    at_low = [a for a, p in positions.items() if p == low]
+    at_high = [a for a, p in positions.items() if p == high]
+    rounds = max(len(v["forecast_path"]) for v in actors.values()) - 1
+    end = ("midway between the two ends of the scale" if f == 50 else
+           f"nearer the {'high' if f > 50 else 'low'} end of the scale "
+           f"({100 if f > 50 else 0} = “{esc(scale.at[issue_id, 'scale_high' if f > 50 else 'scale_low'])}”)")
+    distance = sorted(((abs(p - f), a) for a, p in positions.items()), key=lambda t: (t[0], t[1]))
+    distances = "; ".join(f"{esc(briefing.name_of_actor(a))} {_n(d)}" for d, a in distance)
+    return (f"{name}: the model forecasts {_n(f)} on the 0-100 scale after {rounds} round{'s' if rounds != 1 else ''} "
+            f"(weighted median now {_n(issue['weighted_median'])}, weighted mean {_n(issue['weighted_mean'])}), {end}. "
+            f"Stated positions run from {_n(low)} ({_names(at_low, briefing)}) to {_n(high)} ({_names(at_high, briefing)}); "
+            f"points between each position and the forecast: {distances}.")
+
+
+INPUT_NAMES = {"position": "position", "salience": "salience", "influence": "weight (influence or capability)"}
+
+
+def _change_text(change: dict, briefing) -> str:
+    who = esc(briefing.name_of_actor(change["actor_id"]))
+    if change["input"] == "position":
+        what = f"{who}'s position moved {_points(abs(change['change']))} {'up' if change['change'] > 0 else 'down'}"
+    else:
+        what = (f"{who}'s {INPUT_NAMES[change['input']]} {'raised' if change['change'] > 0 else 'cut'} by "
+                f"{abs(change['change']) * 100:.0f}%")
+    return what
+
+
+def _uncertainty_sentence(briefing, issue: dict) -> str:
+    """The interval, who dominates the issue and the single input change that moves the forecast most."""
+    if issue["forecast"] is None or issue["interval"] is None:
+        return ""
+    low, high = issue["interval"]
+    parts = [f"80% interval {_n(low)}-{_n(high)}; {issue['near_share'] * 100:.0f}% of the draws fall within "
+             f"{_points(uncertainty.NEAR)} of the forecast"]
+    found = issue["dominance"]
+    if found:
+        who = esc(briefing.name_of_actor(found["actor_id"]))
+        without = found["forecast_without"]
+        own = issue["actors"][found["actor_id"]]["position"]
+        at_own = ("so the forecast is its own position" if abs(own - issue["forecast"]) < uncertainty.CHANGE else
+                  f"and its position is {_n(own)}")
+        text = (f"<b>{who} holds {found['share'] * 100:.0f}% of the weight on this issue</b>, more than all the others "
+                f"together, {at_own}; without {who} the forecast would be "
+                + ("undefined" if without is None else _n(without)))
+        if found["changes_at"] is not None:
+            text += (f", and it changes (to {_n(found['forecast_then'])}) once {who}'s weight is cut to "
+                     f"{found['changes_at']:.2f} times its coded value")
+        parts.append(text)
+    change = issue["biggest_change"]
+    if change and abs(change["move"]) >= uncertainty.CHANGE:
+        parts.append(f"the single input change within the Monte Carlo ranges that moves the forecast most: "
+                     f"{_change_text(change, briefing)} takes it from {_n(change['from'])} to {_n(change['to'])}")
+    elif change:
+        parts.append("no single input change within the Monte Carlo ranges moves the forecast by half a point")
+    return "<br>Uncertainty: " + "; ".join(parts) + "."
+
+
+def inputs_html(briefing, data: pd.DataFrame) -> str:
+    """Where each actor's weight comes from: its capability (actors.csv) and any issue-specific influence."""
+    actors = briefing.conflict.actors.set_index("actor_id")
+    influence = load.influence_in_force(briefing.conflict.influence, briefing.as_of).set_index(["actor_id", "issue_id"])
+    rows = []
+    for actor_id, mine in data.groupby("actor_id", sort=True):
+        capability = actors.at[actor_id, "capability"]
+        general = ("none" if pd.isna(capability) else
+                   f"{_n(capability)}: {link(actors.at[actor_id, 'source_url'], actors.at[actor_id, 'source'])}")
+        specific = []
+        for row in mine[mine["weight_source"] == "influence"].itertuples():
+            given = influence.loc[(actor_id, row.issue_id)]
+            specific.append(f"<b>{esc(briefing.name_of_issue(row.issue_id))}</b> {_n(row.capability)}"
+                            + (" (holds a veto)" if given["veto"] == "true" else "")
+                            + f": {esc(given['rationale'])} ({link(given['source_url'], given['source'])})")
+        on_capability = [esc(briefing.name_of_issue(i)) for i in mine.loc[mine["weight_source"] == "capability",
+                                                                          "issue_id"]]
+        rows.append({"actor": esc(briefing.name_of_actor(actor_id)), "capability": general,
+                     "influence": "<br>".join(specific) or "none",
+                     "uses": ", ".join(on_capability) or "none"})
+    if not rows:
+        return ""
+    return ("<details><summary>Model inputs: where each actor's weight comes from</summary>"
+            + table(pd.DataFrame(rows), {"actor": "actor", "capability": "capability (actors.csv) and its source",
+                                         "influence": "issue-specific influence (influence.csv)",
+                                         "uses": "issues weighed by capability"})
+            + "</details>")
+
+
+def _range_sentence(briefing, issue_id: str, frame: pd.DataFrame) -> str:
+    name = f"<b>{esc(briefing.name_of_issue(issue_id))}</b>"
+    if len(frame) < 2:
+        return f"{name}: fewer than two actors with a capability figure hold a position; no bargaining range to compute."
+    found = bargaining.bargaining_range(frame)
+    if found is None:
+        intervals = bargaining.acceptable_intervals(frame)
+        top = intervals.sort_values(["high", "actor_id"]).iloc[0]
+        bottom = intervals.sort_values(["low", "actor_id"], ascending=[False, True]).iloc[0]
+        return (f"{name}: closed: no position is preferred to fighting on by every actor "
+                f"({esc(briefing.name_of_actor(top['actor_id']))} accepts nothing above {_n(top['high'])}, "
+                f"{esc(briefing.name_of_actor(bottom['actor_id']))} nothing below {_n(bottom['low'])}).")
+    low, high = found
+    actor_id = swing_actor(frame)
+    closes = bargaining.closing_gains(frame, actor_id)
+    who = esc(briefing.name_of_actor(actor_id))
+    then = (f"it closes once {who} (the actor farthest from that expected outcome) expects fighting on to gain it "
+            f"{_points(closes)}" if closes is not None else
+            f"it stays open even if {who} (the actor farthest from that expected outcome) expects fighting on to win it "
+            f"everything it asks for")
+    return f"{name}: open from {_n(low)} to {_n(high)} ({_points(high - low)} wide); {then}."
+
+
+def _outcomes_html(table: pd.DataFrame) -> str:
+    rate = outcomes.base_rate_without_treaty(table)
+    if not rate["wars"]:
+        return "<p>The reference table lists no war that has ended.</p>"
+    counts = outcomes.by_outcome(table)
+    how = ", ".join(f"{esc(OUTCOME_LABELS[o])} {c}" for o, c in sorted(counts.items(), key=lambda t: (-t[1], t[0])) if c)
+    ongoing = len(table) - rate["wars"]
+    return (f"<p>Of the {rate['wars']} wars in parley's reference table (interstate and major intrastate wars since 1945) "
+            f"that have ended, {rate['without_treaty']} ({rate['share'] * 100:.0f}%) ended without a peace treaty ever "
+            f"being signed. How the fighting stopped: {how}. {ongoing} listed war{'s are' if ongoing != 1 else ' is'} "
+            f"still ongoing and not counted.</p>")
+
+
+def track_record_chart(briefing, record: dict | None = None):
+    """Error by months before the outcome on past negotiations, the model against simple baselines."""
+    return track_record.chart(record if record is not None else past_record(briefing))
+
+
+def prospects_html(briefing, outcomes_table: pd.DataFrame | None = None, result: dict | None = None,
+                   record: dict | None = None) -> str:
+    """The Prospects section; every sentence generated from the forecast, the track record, the range and the
+    reference table. `record`: past_record(briefing), computed (or read from its cache) when not given."""
+    result = result or forecast(briefing)
+    record = record if record is not None else past_record(briefing)
+    data = inputs(briefing)
+    scale = briefing.conflict.issues.set_index("issue_id")
+    missing = bargaining.left_out(briefing.conflict, briefing.actors)
+    used = sorted(set(data["actor_id"]))
+    by_source = data["weight_source"].value_counts()
+    spread = uncertainty.DEFAULT_SPREAD
+    out = ["<h2>Prospects</h2>",
+           f"<p class='parley-note'>Model inputs: the positions and saliences in force on {result['date']}; each "
+           f"actor's weight on an issue is its influence on that issue from influence.csv where the data give one "
+           f"({by_source.get('influence', 0)} actor-issue pairs), else its general capability from actors.csv "
+           f"({by_source.get('capability', 0)} pairs), times its salience. Actors in the model: "
+           f"{_names(used, briefing) or 'none'}."
+           + (f" Left out for lack of a capability figure: {_names(missing, briefing)}." if missing else "")
+           + f" The forecast is the weighted median after {result['rounds']} rounds of Bueno de Mesquita's "
+             f"expected-utility model, in the reading that reproduces Scholz et al.'s published replication "
+             f"(docs/bargaining.md). Its 80% interval comes from {result['draws']} draws in which every position "
+             f"moves by up to {_n(spread['position'])} points, every salience by up to "
+             f"{spread['salience'] * 100:.0f}% and every weight by up to {spread['influence'] * 100:.0f}%.</p>",
+           inputs_html(briefing, data),
+           "<h3>Where the stated positions lead</h3><ul>"]
+    out += [f"<li>{_issue_sentence(briefing, i, v, scale)}"
+            f"{_uncertainty_sentence(briefing, v)}</li>"
+            for i, v in result["issues"].items()]
+    out.append("</ul>")
+    out.append(track_record.summary_html(record))
+    out.append("<h3>Is there a deal every actor prefers to fighting on?</h3>"
+               f"<p>Assumption: every actor expects fighting on to move the outcome {_n(bargaining.DEFAULT_GAINS)} points its "
+               f"way from the weighted mean of positions (the balance of weighted forces), and counts the cost of fighting "
+               f"as {_n(bargaining.DEFAULT_COST)} points of the issue at full salience (more for actors to whom the issue "
+               f"matters less). A bargaining range is the set of positions every actor prefers to that.</p><ul>")
+    for issue_id in result["issues"]:
+        out.append(f"<li>{_range_sentence(briefing, issue_id, data[data['issue_id'] == issue_id])}</li>")
+    out.append("</ul><h3>How comparable wars ended</h3>")
+    table = outcomes_table if outcomes_table is not None else outcomes.load_outcomes(outcomes.find(briefing.conflict.folder))
+    out.append(_outcomes_html(table))
+    return "\n".join(out)
