@@ -18,8 +18,8 @@ import pytest
 from conftest import KOREA, ROOT, append_row, read_rows, run_cli, set_cell
 
 from parley.analysis import backtest, bargaining
-from parley.errors import DataError
 from parley.data.load import influence_in_force, influence_undated, load_conflict
+from parley.errors import DataError
 
 TINY = ROOT / "tests" / "fixtures" / "backtest-tiny"
 OLD_FORMAT = ROOT / "tests" / "fixtures" / "old-format"

@@ -21,7 +21,6 @@ from parley.data import schema
 from parley.data.files import CsvSyntaxError, csv_records
 from parley.data.meta import ConflictMeta, decode, read_meta, relative_label
 from parley.data.meta import toml_line as toml_line
-from parley.data.sources import text_dates
 from parley.errors import DataError, Problem
 
 csv.field_size_limit(schema.MAX_CSV_BYTES)
@@ -368,7 +367,7 @@ def _check_influence(influence: pd.DataFrame | None, label: str, actors, issues,
         if start and end and end < start:
             problems.append(Problem(label, line, "valid_until", f"{end} is before valid_from {start}"))
         if start:
-            written = text_dates(row["source"] if isinstance(row["source"], str) else "")
+            written = schema.text_dates(row["source"] if isinstance(row["source"], str) else "")
             if not written:
                 problems.append(Problem(label, line, "source", "a dated row's source must say when it was written "
                                         "(a YYYY-MM-DD in `source`), so that it can be checked against valid_from"))

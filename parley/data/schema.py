@@ -91,6 +91,15 @@ def is_iso_date(value: str) -> bool:
     return True
 
 
+TEXT_DATE = re.compile(r"(?<!\d)(\d{4}-\d{2}-\d{2})(?!\d)")
+
+
+def text_dates(source: str) -> list[dt.date]:
+    """The real YYYY-MM-DD dates written in a source text ('Reuters, 2025-05-16', 'report of 2025-05-16'): when a
+    source was written, for the sourcing audit and for influence rows' valid_from."""
+    return [dt.date.fromisoformat(m) for m in TEXT_DATE.findall(source or "") if is_iso_date(m)]
+
+
 def is_id_list(value: str) -> bool:
     parts = value.split(LIST_SEPARATOR)
     return all(ID_RE.match(p.strip()) for p in parts)
