@@ -1,0 +1,1 @@
+"""Pure computations on loaded data (forecasts, scores)."""
