@@ -216,6 +216,13 @@ def build_parser() -> argparse.ArgumentParser:
                                                              "which reading of the model's rules (docs/bargaining.md)")
     p.set_defaults(run=cmd_forecast)
 
+    p = sub.add_parser("outlook", help="the outside view: chances the war ends within 6, 12 and 24 months, and how "
+                                       "comparable wars ended, from the UCDP Conflict Termination data (docs/outlook.md)")
+    p.add_argument("data_dir")
+    p.add_argument("--date", required=True, help="YYYY-MM-DD: the war's duration is counted to this day")
+    p.add_argument("--format", default="table", help="table (default) or json")
+    p.set_defaults(run=cmd_outlook)
+
     p = sub.add_parser("backtest", help="score the forecast against known outcomes (outcome.csv), beside simple "
                                         "baselines, per case and pooled")
     p.add_argument("data_dirs", nargs="*", metavar="DIR",
@@ -265,6 +272,25 @@ def cmd_forecast(args) -> int:
         raise UsageError(f"--reading {args.reading!r} is not one of: {', '.join(READINGS)}")
     result = forecast(load_conflict(args.data_dir), day, rounds=rounds, draws=draws, reading=args.reading)
     sys.stdout.write(json.dumps(result, indent=2, ensure_ascii=False) + "\n" if args.format == "json" else format_table(result))
+    return 0
+
+
+def cmd_outlook(args) -> int:
+    import json
+
+    from parley.analysis import outlook
+    from parley.data.meta import read_conflict_meta, relative_label
+    from parley.data.periods import parse_date
+    day = parse_date(args.date, "--date")  # refused before any data is read
+    if args.format not in ("table", "json"):
+        raise UsageError(f"--format {args.format!r} is not one of: table, json")
+    folder = Path(args.data_dir)
+    meta = read_conflict_meta(folder)
+    outlook.require_fields(meta, relative_label(folder / "conflict.toml", folder))
+    result = outlook.for_conflict(meta, day, folder)
+    result.pop("_curves")
+    sys.stdout.write(json.dumps(result, indent=2, ensure_ascii=False) + "\n" if args.format == "json"
+                     else outlook.format_table(result))
     return 0
 
 

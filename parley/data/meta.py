@@ -24,6 +24,9 @@ class ConflictMeta:
     default_actors: tuple[str, ...] = ()
     default_issues: tuple[str, ...] = ()
     covered_until: dt.date | None = None  # as declared; coverage_end() supplies the default
+    type: str | None = None  # the outside view's reference class (schema.CONFLICT_CLASS_FIELDS); None = not declared
+    incompatibility: str | None = None
+    intensity: str | None = None
 
 
 def relative_label(path: Path, root: Path) -> str:
@@ -65,6 +68,8 @@ def read_meta(path: Path, label: str, problems: list[Problem]) -> ConflictMeta |
     if isinstance(start, dt.date) and isinstance(covered_until, dt.date) and covered_until < start:
         problems.append(Problem(label, toml_line(text, "covered_until"), "covered_until",
                                 f"{covered_until} is before start {start}"))
+    chosen = {key: _toml_choice(data, key, values, text, label, problems)
+              for key, values in schema.CONFLICT_CLASS_FIELDS.items()}
     lists = {}
     for key in ("default_actors", "default_issues"):
         value = data.get(key, [])
@@ -76,7 +81,7 @@ def read_meta(path: Path, label: str, problems: list[Problem]) -> ConflictMeta |
         return None
     return ConflictMeta(id=data["id"], name=data["name"].strip(), summary=data["summary"].strip(), start=start,
                         default_actors=lists["default_actors"], default_issues=lists["default_issues"],
-                        covered_until=covered_until)
+                        covered_until=covered_until, **chosen)
 
 
 def _check_keys(data: dict, text: str, label: str, problems: list[Problem]) -> None:
@@ -93,6 +98,17 @@ def _check_keys(data: dict, text: str, label: str, problems: list[Problem]) -> N
     for key in ("name", "summary"):
         if key in data and not (isinstance(data[key], str) and data[key].strip()):
             problems.append(Problem(label, toml_line(text, key), key, "must be non-empty text"))
+
+
+def _toml_choice(data: dict, key: str, values: tuple[str, ...], text: str, label: str,
+                 problems: list[Problem]) -> str | None:
+    """An optional key that takes one of a few words; None when absent or bad (problem added)."""
+    if key not in data:
+        return None
+    if data[key] in values:
+        return data[key]
+    problems.append(Problem(label, toml_line(text, key), key, "must be one of: " + ", ".join(values)))
+    return None
 
 
 def _toml_date(data: dict, key: str, text: str, label: str, problems: list[Problem]) -> dt.date | None:
