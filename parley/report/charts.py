@@ -7,10 +7,8 @@ before it reaches a label, so a title like ``<script>`` is shown, never run.
 
 from __future__ import annotations
 
-import functools
 import html
 import textwrap
-from pathlib import Path
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -48,19 +46,6 @@ def esc(value) -> str:
     if value is None or (isinstance(value, float) and pd.isna(value)):
         return ""
     return html.escape(str(value), quote=True)
-
-
-@functools.lru_cache(maxsize=1)
-def _templates():
-    import jinja2
-    return jinja2.Environment(loader=jinja2.FileSystemLoader(Path(__file__).resolve().parent / "templates"),
-                              autoescape=True, undefined=jinja2.StrictUndefined, trim_blocks=True,
-                              lstrip_blocks=True)
-
-
-def render_template(name: str, **context) -> str:
-    """HTML from an autoescaping Jinja2 template in parley/templates: every value in `context` is escaped as data."""
-    return _templates().get_template(name).render(**context)
 
 
 def wrap(value, width: int = 60) -> str:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import plotly.graph_objects as go
 
 from parley.analysis import backtest, methods
-from parley.report import charts
+from parley.report import charts, templating
 from parley.report.charts import esc
 
 METHOD_STYLE = {
@@ -70,7 +70,7 @@ def summary_html(record: dict | None, headline: dict | None = None) -> str:
                "rule": headline.get("rule", "docs/forecasting.md")}
     no_deal = record["deal"]["no_deal"] if record and "deal" in record else 0
     horizons = ", ".join(str(h) for h in record["horizons"]) if record else ""
-    return charts.render_template("track_record.html.j2", cases=cases, chosen=chosen, others=others, headline=deu,
+    return templating.render("track_record.html.j2", cases=cases, chosen=chosen, others=others, headline=deu,
                                   no_deal=no_deal, horizons=horizons)
 
 
