@@ -263,3 +263,27 @@ def test_outlook_command(tmp_path):
     assert missing.stderr.strip().splitlines() == [f"error: {bare.name}/conflict.toml: type: required for the outlook is "
                                                    "missing (declare type, incompatibility, intensity in conflict.toml; "
                                                    "docs/outlook.md)"]
+
+
+def test_a_folder_without_the_fields_still_gets_the_section_saying_what_is_missing():
+    from parley.report import outside_view
+    from parley.report.briefing import Briefing
+    b = Briefing.open(ROOT / "tests" / "fixtures" / "korea-1950", "1951-07-01", "1951-07-31", [], [], period_label="1951-07")
+    assert outside_view.outlook_of(b) is None and outside_view.chart(None) is None
+    html = outside_view.section_html(b.conflict.meta, b.as_of, b.conflict.folder)
+    assert "does not declare\n<code>type</code>, <code>incompatibility</code>, <code>intensity</code> (the UCDP" in html
+    assert "Reference class" not in html and "without a peace agreement" in html
+
+
+def test_the_section_and_chart_for_russia_ukraine():
+    from parley.report import outside_view
+    from parley.report.briefing import Briefing
+    b = Briefing.open(RU, "2025-05-01", "2025-05-31", [], [], period_label="2025-05")
+    view = outside_view.outlook_of(b)
+    html = outside_view.section_html(b.conflict.meta, b.as_of, b.conflict.folder, result=view)
+    assert f"{view['n']} episodes" in html and "90% interval" in html and "31 December 2020" in html
+    p12 = view["ending_within"]["12"]
+    assert f"<td>{p12['p'] * 100:.0f}%</td><td>{p12['ci90'][0] * 100:.0f}% to {p12['ci90'][1] * 100:.0f}%</td>" in html
+    fig = outside_view.chart(view, "Russia-Ukraine war")
+    assert [t.name for t in fig.data if t.showlegend is not False][-1].startswith(f"the {view['n']} that lasted")
+    assert fig.layout.shapes[0].x0 == pytest.approx(view["reference_class"]["lasted_days"] / 365.2425)

@@ -73,6 +73,15 @@ def section_html(meta, date: dt.date, conflict_folder=None, war_table=None, resu
     return templating.render("outside_view.html.j2", **context)
 
 
+def outlook_of(briefing) -> dict | None:
+    """The outside view on the briefing's day (the earlier of the period's end and the data's coverage), with the
+    curves the chart draws; None when conflict.toml does not declare the class fields."""
+    meta = briefing.conflict.meta
+    if outlook.missing_fields(meta):
+        return None
+    return outlook.for_conflict(meta, briefing.as_of, briefing.conflict.folder)
+
+
 def chart(result: dict | None, name: str = "this war"):
     """Share of the class still fighting by years since each episode began (Kaplan-Meier, 90% band), with every
     episode of the same kind behind it, and this war's duration today marked. None when there is no class."""

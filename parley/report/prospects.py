@@ -17,7 +17,7 @@ from plotly.subplots import make_subplots
 from parley.analysis import backtest, bargaining, uncertainty
 from parley.analysis import forecast as forecasting
 from parley.data import load, meta, outcomes
-from parley.report import charts, track_record
+from parley.report import charts, outside_view, track_record
 from parley.report.briefing import link, table
 from parley.report.charts import esc
 
@@ -337,28 +337,16 @@ def _range_sentence(briefing, issue_id: str, frame: pd.DataFrame) -> str:
     return f"{name}: open from {_n(low)} to {_n(high)} ({_points(high - low)} wide); {then}."
 
 
-def _outcomes_html(table: pd.DataFrame) -> str:
-    rate = outcomes.base_rate_without_treaty(table)
-    if not rate["wars"]:
-        return "<p>The reference table lists no war that has ended.</p>"
-    counts = outcomes.by_outcome(table)
-    how = ", ".join(f"{esc(OUTCOME_LABELS[o])} {c}" for o, c in sorted(counts.items(), key=lambda t: (-t[1], t[0])) if c)
-    ongoing = len(table) - rate["wars"]
-    return (f"<p>Of the {rate['wars']} wars in parley's reference table (interstate and major intrastate wars since 1945) "
-            f"that have ended, {rate['without_treaty']} ({rate['share'] * 100:.0f}%) ended without a peace treaty ever "
-            f"being signed. How the fighting stopped: {how}. {ongoing} listed war{'s are' if ongoing != 1 else ' is'} "
-            f"still ongoing and not counted.</p>")
-
-
 def track_record_chart(briefing, record: dict | None = None):
     """Error by months before the outcome on past negotiations, the model against simple baselines."""
     return track_record.chart(record if record is not None else past_record(briefing))
 
 
 def prospects_html(briefing, outcomes_table: pd.DataFrame | None = None, result: dict | None = None,
-                   record: dict | None = None) -> str:
+                   record: dict | None = None, view: dict | None = None) -> str:
     """The Prospects section; every sentence generated from the forecast, the track record, the range and the
-    reference table. `record`: past_record(briefing), computed (or read from its cache) when not given."""
+    outside view. `record`: past_record(briefing), computed (or read from its cache) when not given; `view`:
+    outside_view.outlook_of(briefing), computed when not given and conflict.toml declares the class fields."""
     result = result or forecast(briefing)
     record = record if record is not None else past_record(briefing)
     data = inputs(briefing)
@@ -393,7 +381,8 @@ def prospects_html(briefing, outcomes_table: pd.DataFrame | None = None, result:
                f"matters less). A bargaining range is the set of positions every actor prefers to that.</p><ul>")
     for issue_id in result["issues"]:
         out.append(f"<li>{_range_sentence(briefing, issue_id, data[data['issue_id'] == issue_id])}</li>")
-    out.append("</ul><h3>How comparable wars ended</h3>")
+    out.append("</ul>")
     table = outcomes_table if outcomes_table is not None else outcomes.load_outcomes(outcomes.find(briefing.conflict.folder))
-    out.append(_outcomes_html(table))
+    out.append(outside_view.section_html(briefing.conflict.meta, briefing.as_of, briefing.conflict.folder,
+                                         war_table=table, result=view))
     return "\n".join(out)
