@@ -93,10 +93,11 @@ briefing = nb([
     code("show(b.trajectories())\nshow(b.activity())"),
     code("wars = outcomes.load_outcomes(outcomes.find(b.conflict.folder))\n"
          "record = prospects.past_record(b)  # the backtest on data/historical, cached\n"
-         "view = outside_view.outlook_of(b)  # UCDP base rates; None when conflict.toml lacks the class fields\n"
-         "show_html(prospects.prospects_html(b, wars, forecast, record, view))\n"
+         "show_html(prospects.prospects_html(b, wars, forecast, record, outside=False))\n"
          "show(prospects.paths_chart(b, forecast))\nshow(prospects.sensitivity_chart(b))\n"
          "if record:  # past negotiations with a known outcome exist\n    show(prospects.track_record_chart(b, record))\n"
+         "view = outside_view.outlook_of(b)  # UCDP base rates; None when conflict.toml lacks the class fields\n"
+         "show_html(outside_view.section_html(b.conflict.meta, b.as_of, b.conflict.folder, wars, view))\n"
          "if view:  # how long comparable wars went on, today's duration marked\n"
          "    show(outside_view.chart(view, b.conflict.meta.name))"),
     code("from parley.report.imported_section import imported_section\n\n"

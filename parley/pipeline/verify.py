@@ -31,7 +31,7 @@ from parley.pipeline.render import MANIFEST, execute, locked, read_manifest, run
 SANITIZE = Path(__file__).resolve().parents[1] / "nbval_sanitize.cfg"
 SHOWN_GROUPS = 6  # a drift names its first cells, grouped by section; the rest are counted
 # nbval's IPyNbFile.skip_compare without --nbdime (built in its __init__, so it cannot be imported);
-# tests/test_verify.py runs nbval itself on a drifted report and checks that both name the same cells.
+# tests/integration/test_verify_cli.py runs nbval itself on a drifted report and checks that both name the same cells.
 SKIP_COMPARE = ("metadata", "traceback", "prompt_number", "output_type", "name", "execution_count",
                 "application/vnd.jupyter.widget-view+json", "image/png", "image/jpeg")
 HEADING = re.compile(r"<h([1-3])\b[^>]*>(.*?)</h\1>", re.IGNORECASE | re.DOTALL)

@@ -343,10 +343,11 @@ def track_record_chart(briefing, record: dict | None = None):
 
 
 def prospects_html(briefing, outcomes_table: pd.DataFrame | None = None, result: dict | None = None,
-                   record: dict | None = None, view: dict | None = None) -> str:
+                   record: dict | None = None, view: dict | None = None, outside: bool = True) -> str:
     """The Prospects section; every sentence generated from the forecast, the track record, the range and the
     outside view. `record`: past_record(briefing), computed (or read from its cache) when not given; `view`:
-    outside_view.outlook_of(briefing), computed when not given and conflict.toml declares the class fields."""
+    outside_view.outlook_of(briefing), computed when not given and conflict.toml declares the class fields.
+    `outside=False` leaves the Outside view out, for a page that shows it beside its chart (the briefing)."""
     result = result or forecast(briefing)
     record = record if record is not None else past_record(briefing)
     data = inputs(briefing)
@@ -382,7 +383,8 @@ def prospects_html(briefing, outcomes_table: pd.DataFrame | None = None, result:
     for issue_id in result["issues"]:
         out.append(f"<li>{_range_sentence(briefing, issue_id, data[data['issue_id'] == issue_id])}</li>")
     out.append("</ul>")
-    table = outcomes_table if outcomes_table is not None else outcomes.load_outcomes(outcomes.find(briefing.conflict.folder))
-    out.append(outside_view.section_html(briefing.conflict.meta, briefing.as_of, briefing.conflict.folder,
-                                         war_table=table, result=view))
+    if outside:
+        table = outcomes_table if outcomes_table is not None else outcomes.load_outcomes(outcomes.find(briefing.conflict.folder))
+        out.append(outside_view.section_html(briefing.conflict.meta, briefing.as_of, briefing.conflict.folder,
+                                             war_table=table, result=view))
     return "\n".join(out)

@@ -6,21 +6,19 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import hashlib
-import json
-import subprocess
-import sys
 from dataclasses import replace
 from pathlib import Path
 
 import pandas as pd
 import pytest
+from conftest import toml_folder as _folder
 
 from parley.analysis import outlook
 from parley.data import meta as meta_module
 from parley.data import termination
 from parley.errors import DataError
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 DATA = ROOT / "data" / "reference" / termination.RELEASE.file
 # EXTRACT (marked as such in its first line): the conflict-year rows of 8 episode ids copied unchanged from DATA.
 EXTRACT = ROOT / "tests" / "fixtures" / "ucdp-term-extract.csv"
@@ -182,14 +180,6 @@ def test_a_date_before_the_start_is_refused(everything):
         outlook.outlook(meta, dt.date(2000, 1, 1), everything[0], everything[1], termination.RELEASE)
 
 
-def _folder(tmp_path: Path, extra: str) -> Path:
-    folder = tmp_path / "war"
-    folder.mkdir(parents=True)
-    (folder / "conflict.toml").write_text('id = "war"\nname = "A war"\nsummary = "A war."\nstart = 2020-01-01\n' + extra,
-                                          encoding="utf-8")
-    return folder
-
-
 @pytest.mark.parametrize("extra, where", [('type = "civil"\n', "conflict.toml:5: type: must be one of: interstate"),
                                           ('intensity = 2\n', "conflict.toml:5: intensity: must be one of: war, minor"),
                                           ('incompatibility = "land"\n', "conflict.toml:5: incompatibility: must be one of")])
@@ -243,26 +233,6 @@ def test_recent_wars_without_a_peace_agreement_is_a_count(extract):
     # ended from 1990 in the extract: CPP 1995 (ceasefire) and DR Congo 2014 (low activity)
     assert recent == {"since": 1990, "ended": 2, "without_peace_agreement": 2, "ceasefire": 1, "low_activity": 1,
                       "share": 1.0}
-
-
-@pytest.mark.slow
-def test_outlook_command(tmp_path):
-    run = subprocess.run([sys.executable, "-m", "parley", "outlook", str(RU), "--date", "2025-05-31", "--format", "json"],
-                         capture_output=True, text=True, cwd=ROOT)
-    assert run.returncode == 0, run.stderr
-    result = json.loads(run.stdout)
-    assert list(result) == ["reference_class", "n", "episodes", "ending_within", "outcomes", "ended",
-                            "ceasefire_then_peace", "data"]
-    table = subprocess.run([sys.executable, "-m", "parley", "outlook", str(RU), "--date", "2025-05-31"],
-                           capture_output=True, text=True, cwd=ROOT)
-    assert table.returncode == 0 and "Reference class" in table.stdout and "peace agreement" in table.stdout
-    bare = _folder(tmp_path, "")
-    missing = subprocess.run([sys.executable, "-m", "parley", "outlook", str(bare), "--date", "2025-05-31"],
-                             capture_output=True, text=True, cwd=ROOT)
-    assert missing.returncode == 1 and "Traceback" not in missing.stderr
-    assert missing.stderr.strip().splitlines() == [f"error: {bare.name}/conflict.toml: type: required for the outlook is "
-                                                   "missing (declare type, incompatibility, intensity in conflict.toml; "
-                                                   "docs/outlook.md)"]
 
 
 def test_a_folder_without_the_fields_still_gets_the_section_saying_what_is_missing():

@@ -29,14 +29,14 @@ from conftest import append_row
 
 pytestmark = [pytest.mark.slow]
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 KOREA = ROOT / "tests" / "fixtures" / "korea-1950"
 PERIODS = ("1953-06", "1953-07")
 SUMMARY_RE = re.compile(r"^rendered (\d+), up to date (\d+), failed (\d+)$", re.MULTILINE)
 LOCKS = {".lock", ".parley-schedule.lock"}
 NEW_EVENT = dict(event_id="1953-07-20-parley-fault-test", date="1953-07-20", date_precision="day", category="statement",
                  title="Fault-test event added after the first render",
-                 description="A row added by tests/test_faults.py so that the report of July 1953 is stale.",
+                 description="A row added by tests/integration/test_faults.py so that the report of July 1953 is stale.",
                  actors="unc", location="Panmunjom", importance="1", source="TIME, 1953-07-20 (test row)",
                  source_url="https://example.org/parley-fault-test")
 

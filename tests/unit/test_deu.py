@@ -18,7 +18,7 @@ import pytest
 from parley.analysis import deu, methods
 from parley.errors import DataError
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 DEV = ROOT / "data" / "reference" / "deu3" / "deu3-dev.tsv"
 HEADER = ["prnr", "isnr", "proc", "counvte", "intro", "finact",
           *(f"p{a}" for a in deu.ACTORS), *(f"s{a}" for a in deu.ACTORS), "rp", "out"]

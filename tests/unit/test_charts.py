@@ -1,10 +1,9 @@
 """What each chart draws: traces, positions at given dates, labels, colours; not only that it runs."""
 
-from pathlib import Path
 
 import pandas as pd
 import pytest
-from conftest import KOREA, RUSSIA_UKRAINE
+from conftest import KOREA, RUSSIA_UKRAINE, crowded_timeline
 
 from parley.analysis import stances
 from parley.data import schema
@@ -45,19 +44,6 @@ def test_timeline_lanes_sizes_and_hover(korea):
     bars = next(t for t in fig.data if t.name == "duration")
     assert len([x for x in bars.x if x is None]) == len(ranged)
     assert fig.layout.title.text == "Korea" and fig.layout.xaxis.title.text == "date" and has_source_line(fig)
-
-
-def crowded_timeline():
-    """150 events over 300 days, every third a milestone with a long title: labels must be placed, not piled."""
-    day0 = pd.Timestamp("2020-01-01")
-    events = pd.DataFrame({
-        "event_id": [f"e{i}" for i in range(150)],
-        "date": [day0 + pd.Timedelta(days=i * 2) for i in range(150)],
-        "end_date": pd.NaT, "category": [schema.CATEGORIES[i % 14] for i in range(150)],
-        "title": [f"Milestone number {i} with a long descriptive headline" for i in range(150)],
-        "actors": [("a",)] * 150, "importance": [3 if i % 3 == 0 else 1 for i in range(150)], "source": "s",
-    })
-    return events, charts.timeline(events, {"a": "A"}, day0, day0 + pd.Timedelta(days=300))
 
 
 def test_timeline_labels_only_milestones():
@@ -150,7 +136,7 @@ def test_every_figure_carries_its_template_as_an_object(may_2025):
     import json
 
     import plotly.io as pio
-    from test_backtest import TINY
+    from conftest import TINY
 
     from parley.analysis import backtest
     from parley.data import outcomes
@@ -166,25 +152,3 @@ def test_every_figure_carries_its_template_as_an_object(may_2025):
         assert isinstance(template, dict) and template["layout"]["plot_bgcolor"] == "white"
 
 
-@pytest.mark.slow
-@pytest.mark.browser
-def test_timeline_labels_do_not_overlap_as_the_browser_draws_them(tmp_path):
-    """The label rows come from parley's own width model; this measures the labels plotly.js really drew."""
-    import chromium
-
-    from parley.pipeline.render import PLOTLY_JS
-
-    events, fig = crowded_timeline()
-    (tmp_path / "plotly.js").write_bytes((Path(charts.__file__).parent / "vendor" / PLOTLY_JS).read_bytes())
-    page = tmp_path / "timeline.html"
-    page.write_text(fig.to_html(include_plotlyjs="plotly.js", full_html=True), encoding="utf-8")
-    boxes = ("[...document.querySelectorAll('g.annotation')].filter(g => !g.textContent.startsWith('Source:'))"
-             ".map(g => g.querySelector('.annotation-text-g').getBoundingClientRect())"
-             ".map(r => [r.left, r.top, r.right, r.bottom])")
-    with chromium.Browser(width=1200, height=900) as browser:
-        drawn = browser.open(page, probes={"boxes": boxes}, ready="document.querySelectorAll('g.annotation').length > 0")
-    labels = drawn.values["boxes"]
-    assert len(labels) == len([a for a in fig.layout.annotations if not a.text.startswith("Source: ")]) >= 10
-    overlapping = [(a, b) for i, a in enumerate(labels) for b in labels[i + 1:]
-                   if a[0] < b[2] - 1 and b[0] < a[2] - 1 and a[1] < b[3] - 1 and b[1] < a[3] - 1]
-    assert overlapping == [], f"{len(overlapping)} pairs of labels overlap"

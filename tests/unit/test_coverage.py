@@ -6,7 +6,7 @@ import datetime as dt
 import json
 
 import pytest
-from conftest import KOREA, run_cli, set_cell
+from conftest import KOREA, set_cell
 
 from parley.analysis import changes
 from parley.data.load import load_conflict
@@ -65,12 +65,6 @@ def test_bad_coverage_values(korea_copy, value, message):
     with pytest.raises(DataError) as caught:
         load_conflict(korea_copy)
     assert f"korea-1950/conflict.toml:7: {message}" in str(caught.value)
-
-
-def test_validate_states_coverage():
-    done = run_cli("validate", str(KOREA))
-    assert done.returncode == 0
-    assert "covered    until 1954-06-15 (latest dated row; set covered_until in conflict.toml)" in done.stdout
 
 
 # --- the trend rule ------------------------------------------------------------------------------------
@@ -138,16 +132,6 @@ def test_schedule_skips_periods_wholly_past_coverage():
     covered, uncovered = schedule.split_by_coverage(periods, LAST_KOREA_DAY)
     assert [p.label for p in covered] == ["1954-05", "1954-06"]  # June is partly covered: rendered
     assert [p.label for p in uncovered] == ["1954-07", "1954-08"]
-
-
-def test_schedule_cli_reports_uncovered_periods(tmp_path):
-    done = run_cli("schedule", str(KOREA), "--cadence", "month", "--since", "1954-07", "--until", "1954-08",
-                   "--out", str(tmp_path), "--quiet")
-    assert done.returncode == 0, done.stderr
-    assert done.stdout.startswith("rendered 0, up to date 0, failed 0")
-    assert ("not covered (after covered_until 1954-06-15), skipped: 1954-07, 1954-08 "
-            "(--include-uncovered renders them)") in done.stdout
-    assert not (tmp_path / "korea-1950").exists()
 
 
 def test_index_marks_partly_covered_and_uncovered_briefings(tmp_path):

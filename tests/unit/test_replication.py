@@ -16,7 +16,7 @@ import pytest
 from parley.analysis import bargaining as b
 from parley.data.load import load_conflict
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 EC = ROOT / "data" / "reference" / "ec-emissions-1994"
 RUSSIA_UKRAINE = ROOT / "data" / "russia-ukraine"
 SCHOLZ_TABLE_2 = (8.4, 9.9, 9.9, 9.9, 9.9)   # median voter position (years), rounds 1-5

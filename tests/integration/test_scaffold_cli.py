@@ -1,4 +1,4 @@
-"""`python -m parley new`: a conflict folder that validates as written, and comment lines in the tables."""
+"""`python -m parley new`: a conflict folder that validates as written; bad arguments never overwrite."""
 
 from __future__ import annotations
 
@@ -8,7 +8,6 @@ from conftest import run_cli
 from parley.data import schema
 from parley.data.load import load_conflict
 from parley.data.meta import latest_event_day
-from parley.errors import DataError
 
 
 def test_new_folder_validates_and_lists_the_files(tmp_path):
@@ -59,30 +58,3 @@ def test_new_refuses_bad_arguments_and_never_overwrites(tmp_path, args, fragment
     done = run_cli(*[a.replace("{tmp}", str(tmp_path)) for a in args])
     assert done.returncode == 1 and fragment in done.stderr and "Traceback" not in done.stderr
     assert (tmp_path / "taken" / "events.csv").read_text(encoding="utf-8") == "mine\n"
-
-
-def test_comment_lines_are_skipped_and_keep_line_numbers(korea_copy):
-    """A `#` line between rows is ignored; an error below it still names the file's own line."""
-    path = korea_copy / "events.csv"
-    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
-    before = load_conflict(korea_copy)
-    lines[2:2] = ["# a note, with, commas and a \"quote\"\n", "   # indented note\n"]
-    path.write_text("".join(lines), encoding="utf-8")
-    assert len(load_conflict(korea_copy).events) == len(before.events)
-    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
-    category = before.events.loc[5, "category"]  # the event on file line 5 before the insert, 7 after it
-    assert f",{category}," in lines[6]
-    lines[6] = lines[6].replace(f",{category},", ",war,", 1)
-    path.write_text("".join(lines), encoding="utf-8")
-    with pytest.raises(DataError) as caught:
-        load_conflict(korea_copy)
-    assert [(p.line, p.column) for p in caught.value.problems] == [(7, "category")]
-
-
-def test_header_alone_is_still_refused_but_a_commented_template_is_empty(korea_copy):
-    header = ",".join(schema.EVENTS.columns)
-    (korea_copy / "events.csv").write_text(header + "\n", encoding="utf-8")
-    with pytest.raises(DataError, match="has a header but no rows"):
-        load_conflict(korea_copy)
-    (korea_copy / "events.csv").write_text(header + "\n# an example row\n", encoding="utf-8")
-    assert load_conflict(korea_copy).events.empty

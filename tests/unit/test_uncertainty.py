@@ -16,7 +16,7 @@ from parley.data.load import load_conflict
 from parley.report import prospects
 from parley.report.briefing import Briefing
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 RUSSIA_UKRAINE = ROOT / "data" / "russia-ukraine"
 DAY = "2025-05-31"
 

@@ -12,7 +12,7 @@ from parley.data import outcomes
 from parley.errors import DataError
 from parley.report import prospects
 
-TABLE = Path(__file__).resolve().parent.parent / "data" / "reference" / "war_outcomes.csv"
+TABLE = Path(__file__).resolve().parents[2] / "data" / "reference" / "war_outcomes.csv"
 REQUIRED = {
     "soviet-japan-1945": "no",      # 1956 Joint Declaration, no peace treaty
     "korea-1950": "no",             # 1953 armistice

@@ -30,7 +30,7 @@ import pytest
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 KOREA = ROOT / "tests" / "fixtures" / "korea-1950"
 PERIOD, PERIOD_TITLE = "1953-07", "July 1953"
 MARK = "__pwned"

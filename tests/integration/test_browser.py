@@ -20,7 +20,7 @@ import pytest
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 BRIEFINGS = {
     "russia-ukraine": (ROOT / "data" / "russia-ukraine", "2025-05"),
     "korea-1950": (ROOT / "tests" / "fixtures" / "korea-1950", "1953-07"),

@@ -6,40 +6,12 @@ before (the fixture's real sources have problems of their own, which the baselin
 
 from __future__ import annotations
 
-import json
 import shutil
 
 import pytest
-from conftest import ROOT, read_rows, run_cli, set_cell
+from conftest import OLD_FORMAT, ROOT, add_grades, read_rows, set_cell
 
 from parley.data import schema, sources
-from parley.errors import DataError
-
-OLD_FORMAT = ROOT / "tests" / "fixtures" / "old-format"
-TABLES = ("actors.csv", "events.csv", "positions.csv")
-
-
-def write_rows(path, header, rows) -> None:
-    import csv
-    with open(path, "w", newline="", encoding="utf-8") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(header)
-        writer.writerows(rows)
-
-
-def add_grades(folder, grade: str) -> None:
-    """Give every sourced row of the folder the column source_type with one grade."""
-    for name in TABLES:
-        header, rows = read_rows(folder / name)
-        write_rows(folder / name, header + ["source_type"], [row + [grade] for row in rows])
-
-
-@pytest.fixture
-def graded(tmp_path):
-    folder = tmp_path / "korea-1950"
-    shutil.copytree(OLD_FORMAT, folder)
-    add_grades(folder, "major")
-    return folder
 
 
 def found(folder) -> set[str]:
@@ -276,45 +248,6 @@ def test_counts_and_shares_by_grade(graded):
     assert result.counts["events"]["major"] == 25 and result.counts["all"]["major"] == 65
     assert result.shares["events"]["wire"] == round(1 / 27, 4)
     assert list(result.counts["all"]) == list(schema.SOURCE_TYPES) + ["ungraded"]
-
-
-def clean_copy(folder):
-    """Drop every row the audit reports, until none is left: a folder with no problem."""
-    for _ in range(5):
-        problems = sources.run(folder).problems
-        if not problems:
-            return folder
-        for name in TABLES:
-            bad = {p.line for p in problems if p.file.endswith("/" + name)}
-            header, rows = read_rows(folder / name)
-            write_rows(folder / name, header, [r for i, r in enumerate(rows) if i + 2 not in bad])
-    raise AssertionError("could not clean the copy")
-
-
-def test_cli_exit_status_table_and_json(graded):
-    clean_copy(graded)
-    ok = run_cli("sources", str(graded))
-    assert ok.returncode == 0, ok.stderr
-    assert "problems: 0" in ok.stdout and ok.stdout.splitlines()[1].split()[:2] == ["grade", "actors"]
-    set_cell(graded / "events.csv", 0, "source_type", "other")
-    bad = run_cli("sources", str(graded), "--format", "json")
-    assert bad.returncode == 1
-    data = json.loads(bad.stdout)
-    assert data["counts"]["all"]["other"] == 1 and set(data["shares"]) == {"actors", "events", "positions", "all"}
-    assert data["problems"] == [{"file": "korea-1950/events.csv", "line": 2, "column": "source_type",
-                                 "message": data["problems"][0]["message"]}]
-    table = run_cli("sources", str(graded))
-    assert table.returncode == 1 and "korea-1950/events.csv:2: source_type: graded 'other'" in table.stdout
-
-
-def test_cli_refuses_invalid_data_and_bad_format(graded):
-    set_cell(graded / "events.csv", 0, "source_type", "tabloid")
-    bad = run_cli("sources", str(graded))
-    assert bad.returncode == 1 and "korea-1950/events.csv:2: source_type: must be one of: official" in bad.stderr
-    with pytest.raises(DataError):
-        sources.run(graded)
-    usage = run_cli("sources", str(OLD_FORMAT), "--format", "xml")
-    assert usage.returncode == 1 and "--format 'xml'" in usage.stderr and "Traceback" not in usage.stderr
 
 
 def test_reference_folder_is_audited(tmp_path):
