@@ -111,7 +111,7 @@ def score_point(months: int, day: pd.Timestamp, outcome: float | None, status_qu
     `outcome` None (no agreement) leaves every error empty: the point only enters the deal / no-deal step,
     through `agreement` (whether the inputs leave a bargaining range, i.e. whether a deal is forecast).
     """
-    forecast = None if issue is None else _round(issue.get("forecast"))
+    forecast = None if issue is None else _round(issue["scenarios"]["bdm"]["forecast"])  # the expected-utility model
     reason = None
     if frame.empty:
         reason = NO_POSITION

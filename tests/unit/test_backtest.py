@@ -101,7 +101,7 @@ def test_pooled_summary_by_hand():
     assert (summary["constant_50"]["mae"], summary["constant_50"]["within10"]) == (12.0, 0.5)
     assert summary["weighted_mean"]["ci95"] is None  # one case: no interval from resampling cases
     # the model's x forecasts come from the model itself; y has one actor, so its forecast is that actor's position
-    x_errors = [abs(forecast(conflict, day)["issues"]["x"]["forecast"] - 64)
+    x_errors = [abs(forecast(conflict, day)["issues"]["x"]["scenarios"]["bdm"]["forecast"] - 64)
                 for day in ("1999-12-31", "2000-11-30")]
     errors = x_errors + [10, 5]
     assert summary["model"]["mae"] == round(sum(errors) / 4, 2) and summary["model"]["n"] == 4
