@@ -121,6 +121,7 @@ def cmd_schedule(args) -> int:
         raise UsageError(f"cadence {args.cadence!r} is not one of: {', '.join(CADENCES)}")
     outcome = schedule.run(args.data_dir, args.cadence, since=args.since, until=args.until, out=args.out,
                            jobs=args.jobs, progress=not args.quiet, include_uncovered=args.include_uncovered,
+                           scheduler=args.scheduler,
                            verify=args.verify)
     print(schedule.summary(outcome))
     print(shown(Path(args.out) / "index.html"))
@@ -129,13 +130,15 @@ def cmd_schedule(args) -> int:
 
 def cmd_verify(args) -> int:
     from parley.pipeline import verify
+    from parley.pipeline.index import refresh_indexes
     reports = verify.find_reports(args.paths or ["reports"])  # a folder without reports: refused before any kernel
-    verdicts, failures = verify.verify_all(reports, jobs=args.jobs or os.cpu_count() or 1, progress=not args.quiet)
+    verdicts, failures = verify.verify_all(reports, jobs=args.jobs or os.cpu_count() or 1, progress=not args.quiet,
+                                           scheduler=args.scheduler)
     for verdict in verdicts:
         print(f"{shown(verdict.folder)}: {verdict.text()}")
     for folder, message in sorted(failures.items()):
         print(f"{shown(folder)}: failed: {message}")
-    verify.refresh_indexes(reports)
+    refresh_indexes(reports)
     return 0 if not failures and all(v.result == "verified" for v in verdicts) else 1
 
 
@@ -161,7 +164,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--since", help="first period (default: 12 periods before --until)")
     p.add_argument("--until", help="last period (default: the last complete one)")
     p.add_argument("--out", default="reports")
-    p.add_argument("--jobs", type=int, default=None, help="parallel renders (default: number of cores)")
+    p.add_argument("--jobs", type=int, default=None,
+                   help="worker processes of the embedded cluster, one render each (default: number of cores)")
+    p.add_argument("--scheduler", metavar="tcp://HOST:PORT", default=None,
+                   help="run on the dask cluster of this scheduler (default: $PARLEY_SCHEDULER, else an embedded "
+                        "cluster of --jobs worker processes)")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     p.add_argument("--include-uncovered", action="store_true",
                    help="also render periods that start after covered_until (default: skipped)")
@@ -178,7 +185,11 @@ def build_parser() -> argparse.ArgumentParser:
                                       "print verified, or drifted with the cells and the changed input files")
     p.add_argument("paths", nargs="*", metavar="PATH", help="a report folder, a conflict's reports folder or "
                                                            "reports/ (default: reports)")
-    p.add_argument("--jobs", type=int, default=None, help="parallel verifications (default: number of cores)")
+    p.add_argument("--jobs", type=int, default=None,
+                   help="worker processes of the embedded cluster, one verification each (default: number of cores)")
+    p.add_argument("--scheduler", metavar="tcp://HOST:PORT", default=None,
+                   help="run on the dask cluster of this scheduler (default: $PARLEY_SCHEDULER, else an embedded "
+                        "cluster of --jobs worker processes)")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     p.set_defaults(run=cmd_verify)
 
