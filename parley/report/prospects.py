@@ -139,8 +139,7 @@ def paths_chart(briefing, result: dict | None = None):
                          row=row, col=1)
         fig.update_xaxes(dtick=1, row=row, col=1)
     fig.update_xaxes(title={"text": "round of the bargaining model"}, row=n, col=1)
-    charts.apply_layout(fig, f"Scenario: how the positions move if the parties bargain as the expected-utility "
-                             f"model assumes, from {result['date']}",
+    charts.apply_layout(fig, f"Expected-utility scenario: positions round by round, from {result['date']}",
                    briefing.source_line, 180 + 170 * n)
     return fig
 
