@@ -85,11 +85,13 @@ def briefing_notebook():
            "every cell calls into the `parley` package, and the code is hidden in the HTML. Edit the package, not this "
            "notebook: the sections and their order are `parley.report.sections.SECTIONS`."),
         code(PARAMS, ["parameters"]),
-        code("from parley.report.notebook import show_section\nfrom parley.report.sections import Context\n\n"
+        code("from parley.report.notebook import record_result, show_section\nfrom parley.report.sections import Context\n\n"
              "ctx = Context.open(data_dir, period_start, period_end, actors, issues, period_label=period)\n"
              "b = ctx.briefing  # the Briefing: its tables and figures, for your own cells\n"
              f"show_section(ctx, {first.key!r})"),
-        *[code(f"show_section(ctx, {s.key!r})") for s in rest],
+        *[code(f"show_section(ctx, {s.key!r})") for s in rest[:-1]],
+        code(f"show_section(ctx, {rest[-1].key!r})\n"
+             "record_result(ctx)  # trend, coverage and the data files read, for the pipeline (not shown in the page)"),
     ])
 
 

@@ -7,21 +7,23 @@ Each picture is a part of the briefing's sections (parley.report.sections), draw
 
 from pathlib import Path
 
-from parley.report import sections
+from parley.report import prospects, sections
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "docs" / "img"
 PICTURES = {"timeline": "context_timeline", "stance-map": "stance_map", "trajectories": "trajectories",
             "stance-matrix": "stance_matrix", "activity": "activity", "bargaining-paths": "paths",
-            "war-outcomes": "outcomes"}
+            "outside-view": "outside_chart"}
 
 
 def main() -> None:
     context = sections.Context.open(ROOT / "data" / "russia-ukraine", "", "", period_label="2025-05")
     parts = sections.parts()
     OUT.mkdir(parents=True, exist_ok=True)
-    for name, key in PICTURES.items():
-        parts[key].draw(context).write_image(OUT / f"{name}.png", scale=1)
+    figures = {name: parts[key].draw(context) for name, key in PICTURES.items()}
+    figures["war-outcomes"] = prospects.outcomes_chart(context.wars)  # the hand-coded supplement (docs/war-outcomes.md)
+    for name, fig in figures.items():
+        fig.write_image(OUT / f"{name}.png", scale=1)
         print(OUT.relative_to(ROOT) / f"{name}.png")
 
 

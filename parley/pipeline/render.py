@@ -8,36 +8,41 @@ report, the log of the failed run. Nothing here analyses data; it moves files an
 
 from __future__ import annotations
 
+import base64
 import contextlib
 import fcntl
+import functools
+import gzip
 import hashlib
-import html
 import json
 import os
-import re
 import shutil
 import subprocess
+import sys
 import tempfile
-import threading
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
 from parley import __version__
 from parley.data.files import write_atomic
-from parley.data.meta import ConflictMeta, briefing_inputs, read_conflict_meta
+from parley.data.meta import ConflictMeta, read_conflict_meta
 from parley.data.periods import Period
 from parley.digest import code_digest, package_digest
 from parley.errors import ParleyError, RenderError, UsageError
+from parley.pipeline.kernels import KERNEL, KernelPool, running_kernel
 from parley.report import markup
+from parley.report.contract import RESULT_MIME, BriefingResult
 from parley.report.markup import Markup
 
 ROOT = Path(__file__).resolve().parents[2]
 NOTEBOOK = ROOT / "notebooks" / "briefing.ipynb"
-PLOTLY_JS = "plotly-cartesian-4.1.1.min.js"
+PLOTLY_JS = "plotly-parley-4.1.1.min.js"
+# The trace types the vendored partial bundle holds (scripts/build_plotly_bundle.sh builds it with these).
+PLOTLY_TRACES = frozenset({"scatter", "bar", "heatmap"})
+PLOTLY_MIME = "application/vnd.plotly.v1+json"
 FORMATS = ("html", "pdf")
 MANIFEST = "manifest.json"
-KERNEL = "python3"
 EXECUTION_TIMEOUT = 600
 
 
@@ -77,30 +82,55 @@ def read_input(path: Path) -> bytes:
         raise RenderError(f"could not read {path}: {err.strerror or err}") from None
 
 
-def inputs_digest(data_dir: Path, period: Period, notebook: Path = NOTEBOOK) -> str:
-    """Hash of everything a briefing is made from: data files, notebook, parley version and code."""
+def inputs_digest(input_files: dict[str, str | None], period: Period, notebook: Path = NOTEBOOK) -> str:
+    """Hash of everything a briefing is made from: the data files it read (their digests, as recorded by the
+    kernel or computed now), the notebook, parley's version and code, the period."""
     digest = hashlib.sha256()
-    for path in sorted(briefing_inputs(data_dir), key=lambda p: p.name):
-        digest.update(path.name.encode())
-        digest.update(read_input(path))
-    digest.update(read_input(notebook))
+    for key in sorted(input_files):
+        digest.update(f"{key}\0{input_files[key] or '-'}\0".encode())
+    digest.update(notebook_digest(notebook).encode())
     digest.update(__version__.encode())
     digest.update(package_digest().encode())
     digest.update(f"{period.label}|{period.start}|{period.end}".encode())
     return digest.hexdigest()
 
 
-def input_file_digests(data_dir: Path) -> dict[str, str]:
-    """sha256 of each data file a briefing reads: verify names the files that changed since a render.
+def notebook_digest(notebook: Path) -> str:
+    """sha256 of the notebook file, read once while it is unchanged (schedule asks for every period)."""
+    stat = Path(notebook).stat()
+    return _notebook_digest(str(notebook), stat.st_mtime_ns, stat.st_size)
 
-    The conflict's own files by name (`positions.csv`); the others (reference table, historical cases, which share
-    file names) with their folder (`reference/war_outcomes.csv`, `aceh-2005/positions.csv`)."""
-    data_dir = Path(data_dir)
 
-    def key(path: Path) -> str:
-        return path.name if path.parent == data_dir else f"{path.parent.name}/{path.name}"
+@functools.cache
+def _notebook_digest(notebook: str, mtime_ns: int, size: int) -> str:
+    return hashlib.sha256(read_input(Path(notebook))).hexdigest()
 
-    return {key(path): hashlib.sha256(read_input(path)).hexdigest() for path in briefing_inputs(data_dir)}
+
+def current_digests(data_dir: Path, keys, known: dict[Path, str | None] | None = None) -> dict[str, str | None]:
+    """sha256 now of each recorded input (keys relative to the conflict folder; None: absent). ``known`` carries
+    digests between calls, so files shared by many reports (schedule's periods) are read once."""
+    known = {} if known is None else known
+    found = {}
+    for key in keys:
+        path = (Path(data_dir) / key).resolve()
+        if path not in known:
+            known[path] = hashlib.sha256(read_input(path)).hexdigest() if path.is_file() else None
+        found[key] = known[path]
+    return found
+
+
+def result_of(executed: Path) -> BriefingResult:
+    """The result the briefing notebook recorded (parley.report.contract), read from the executed notebook."""
+    for cell in json.loads(executed.read_text(encoding="utf-8"))["cells"]:
+        for output in cell.get("outputs", []):
+            data = output.get("data", {})
+            if RESULT_MIME in data:
+                try:
+                    return BriefingResult.from_json(data[RESULT_MIME])
+                except ValueError as err:
+                    raise RenderError(f"the briefing notebook's result is malformed: {err}") from None
+    raise RenderError("the briefing notebook recorded no result: its last cell must call "
+                      "parley.report.notebook.record_result(ctx)")
 
 
 def read_manifest(folder: Path) -> dict | None:
@@ -139,51 +169,16 @@ def _clean_stale_temporaries(folder: Path) -> None:
 
 # --- steps -------------------------------------------------------------------------------------
 
-# Imports the briefing notebook needs; the kernel loads them while this process imports papermill.
-WARM_UP = "import parley.report.notebook\nparley.report.notebook.warm_up()"
+def import_papermill():
+    """papermill, imported without ``rfc3987_syntax``, which jsonschema (through nbformat) imports when installed
+    (jupyterlab's dependencies bring it) and which builds a grammar for the "iri" string format on import: about
+    1 s of CPU in every process, for a format no notebook schema uses. jsonschema imports it under
+    ``suppress(ImportError)``; a None in sys.modules makes that import fail fast. Nothing else changes."""
+    if "jsonschema" not in sys.modules:
+        sys.modules.setdefault("rfc3987_syntax", None)
+    import papermill
 
-
-def _warm_up(manager) -> None:
-    """Import parley in the kernel silently: no execution count, no output, nothing in the notebook changes."""
-    client = manager.blocking_client()
-    client.start_channels()
-    try:
-        client.wait_for_ready(timeout=60)
-        client.execute_interactive(WARM_UP, silent=True, store_history=False, timeout=60, output_hook=lambda msg: None)
-    except Exception:  # noqa: BLE001 - warm-up is an optimisation; the real run reports real errors
-        pass
-    finally:
-        client.stop_channels()
-
-
-@contextlib.contextmanager
-def running_kernel(cwd: Path):
-    """The one owner of a render's kernel: started here, and stopped here whatever happens in the block.
-
-    The kernel boots and imports parley on the other core while this process imports papermill
-    (seconds, mostly nbformat's jsonschema); execute() waits for the warm-up before running.
-    Its sockets live in a private ``parley-kernel-*`` folder (only this user can talk to the kernel;
-    TCP would be any local user); the process and the folder are gone when the block ends, even when
-    starting the kernel itself failed half-way.
-    """
-    from jupyter_client.manager import KernelManager
-
-    sockets = tempfile.mkdtemp(prefix="parley-kernel-")
-    manager = None
-    try:
-        manager = KernelManager(kernel_name=KERNEL, transport="ipc", ip=os.path.join(sockets, "kernel"))
-        try:
-            manager.start_kernel(cwd=str(cwd), env={**os.environ, "PYDEVD_DISABLE_FILE_VALIDATION": "1"})
-        except Exception as err:  # noqa: BLE001 - a missing kernel spec, a dead interpreter: one message
-            raise RenderError(f"could not start the notebook kernel: {type(err).__name__}: {err}") from None
-        manager.parley_warm_up = threading.Thread(target=_warm_up, args=(manager,), daemon=True)
-        manager.parley_warm_up.start()
-        yield manager
-    finally:
-        if manager is not None:
-            with contextlib.suppress(Exception):
-                manager.shutdown_kernel(now=True)
-        shutil.rmtree(sockets, ignore_errors=True)
+    return papermill
 
 
 def execute(notebook: Path, parameters: dict | None, output: Path, kernel) -> None:
@@ -192,11 +187,10 @@ def execute(notebook: Path, parameters: dict | None, output: Path, kernel) -> No
     A data error raised inside it comes back as DataError text; no parameters run the notebook as it is.
     """
     try:
-        import papermill
+        papermill = import_papermill()
         from papermill.exceptions import PapermillExecutionError
 
-        if getattr(kernel, "parley_warm_up", None) is not None:
-            kernel.parley_warm_up.join()
+        kernel.parley_warm_up.join()
 
         # no cwd= here: papermill would chdir this whole process (threads share it); the kernel already runs there
         papermill.execute_notebook(str(notebook), str(output), parameters=parameters,
@@ -220,6 +214,8 @@ def page_output(output: dict) -> dict | None:
     if kind == "error":
         raise RenderError(f"the executed notebook holds an error: {output.get('ename')}: {output.get('evalue')}")
     data = output.get("data", {})
+    if RESULT_MIME in data:  # the notebook's result for the pipeline, not for readers
+        return None
     if "text/html" in data:
         value = data["text/html"]
         return {"html": Markup("".join(value) if isinstance(value, list) else value)}
@@ -230,15 +226,36 @@ def page_output(output: dict) -> dict | None:
     return None
 
 
+def packed_plotly_js() -> str:
+    """The vendored plotly.js gzip-compressed (no name, no time: the same bytes every run) and base64-encoded.
+
+    A third of the bundle's 1.2 MB; draw.js inflates it in the browser. Computed once per process (a worker
+    renders many briefings)."""
+    raw = (resources.files("parley.report") / "vendor" / PLOTLY_JS).read_bytes()
+    return base64.b64encode(gzip.compress(raw, compresslevel=9, mtime=0)).decode("ascii")
+
+
+def check_trace_types(cells: list[dict]) -> None:
+    """Every chart's trace types are in the vendored bundle; a missing one would leave a chart blank in the page."""
+    for cell in cells:
+        for output in cell.get("outputs", []):
+            spec = output.get("data", {}).get(PLOTLY_MIME)
+            missing = {trace.get("type", "scatter") for trace in (spec or {}).get("data", [])} - PLOTLY_TRACES
+            if missing:
+                raise RenderError(f"a chart draws trace type {', '.join(sorted(missing))}, which the vendored "
+                                  f"plotly.js bundle ({PLOTLY_JS}) lacks; add it in scripts/build_plotly_bundle.sh")
+
+
 def to_html(executed: Path, title: str) -> str:
-    """The executed notebook as one offline HTML page: code cells' outputs only, plotly.js inlined once."""
+    """The executed notebook as one offline HTML page: code cells' outputs only, plotly.js embedded once."""
     cells = json.loads(executed.read_text(encoding="utf-8"))["cells"]
+    check_trace_types(cells)
     shown = [[found for o in cell.get("outputs", []) if (found := page_output(o)) is not None]
              for cell in cells if cell.get("cell_type") == "code" and cell.get("outputs")]
     assets = resources.files("parley.report")
     asset = lambda *parts: Markup(assets.joinpath(*parts).read_text(encoding="utf-8"))  # noqa: E731 - package files
     return str(markup.render("page.j2", title=title, cells=shown, css=asset("templates", "briefing.css"),
-                             plotly_js=asset("vendor", PLOTLY_JS), draw_js=asset("templates", "draw.js"),
+                             plotly_js_packed=Markup(packed_plotly_js()), draw_js=asset("templates", "draw.js"),
                              version=__version__))
 
 
@@ -268,13 +285,14 @@ def to_pdf(html_path: Path, pdf_path: Path) -> None:
 # --- the whole render --------------------------------------------------------------------------
 
 def render(data_dir: str | Path, period: Period, out: str | Path = "reports", formats=("html",),
-           notebook: Path = NOTEBOOK, meta: ConflictMeta | None = None) -> Report:
+           notebook: Path = NOTEBOOK, meta: ConflictMeta | None = None, kernels: KernelPool | None = None) -> Report:
     """Render one briefing; on any failure the previous report stays as it was.
 
     Arguments, paths and conflict.toml are checked here before papermill starts; the tables are
     validated inside the notebook (``Briefing.open``), whose DataError fails the render. The kernel
-    starts before the lock is taken and the inputs are read, so it boots while this process works;
-    running_kernel stops it whatever fails after that.
+    starts before the lock is taken and the inputs are read, so it boots while this process works
+    (a cluster worker passes its `kernels`: one already warm); running_kernel stops it whatever fails
+    after that.
     """
     data_dir = Path(data_dir).resolve()
     meta = meta or read_conflict_meta(data_dir)
@@ -289,15 +307,13 @@ def render(data_dir: str | Path, period: Period, out: str | Path = "reports", fo
     parameters = {"data_dir": relative, "period_start": f"{period.start:%Y-%m-%d}",
                   "period_end": f"{period.end:%Y-%m-%d}", "period": period.label if period.kind != "range" else "",
                   "actors": [], "issues": []}
-    with running_kernel(folder) as kernel:
+    with running_kernel(folder, kernels) as kernel:
         try:
             with locked(folder / ".lock"):
                 _clean_stale_temporaries(folder)
-                digest = {"inputs": inputs_digest(data_dir, period, notebook),
-                          "input_files": input_file_digests(data_dir), "code": code_digest()}
                 with tempfile.TemporaryDirectory(prefix=".render-", dir=folder) as work:
                     manifest, pdf = _render_in(Path(work), folder, notebook, parameters, kernel, meta, period,
-                                               formats, digest)
+                                               formats)
                 (folder / "briefing.failed.ipynb").unlink(missing_ok=True)
         except OSError as err:
             where = f" ({err.filename})" if err.filename else ""
@@ -308,7 +324,7 @@ def render(data_dir: str | Path, period: Period, out: str | Path = "reports", fo
 
 
 def _render_in(work: Path, folder: Path, notebook: Path, parameters: dict, kernel, meta: ConflictMeta,
-               period: Period, formats, digest: dict) -> tuple[dict, Path | None]:
+               period: Period, formats) -> tuple[dict, Path | None]:
     """Execute and export inside the temporary folder `work`, then rename the results into `folder`."""
     executed = work / "briefing.ipynb"
     try:
@@ -317,6 +333,7 @@ def _render_in(work: Path, folder: Path, notebook: Path, parameters: dict, kerne
         if executed.exists():
             shutil.copyfile(executed, folder / "briefing.failed.ipynb")
         raise
+    result = result_of(executed)
     title = f"{meta.name}: briefing for {period.title()}"
     page = to_html(executed, title)
     staged_html = work / "briefing.html"
@@ -327,8 +344,10 @@ def _render_in(work: Path, folder: Path, notebook: Path, parameters: dict, kerne
         to_pdf(staged_html, pdf)
     manifest = {"conflict": meta.id, "conflict_name": meta.name, "period": period.label,
                 "kind": period.kind, "start": f"{period.start:%Y-%m-%d}", "end": f"{period.end:%Y-%m-%d}",
-                "title": title, "parley": __version__, "formats": list(formats), **digest,
-                **_verdict_from(page)}
+                "title": title, "parley": __version__, "formats": list(formats),
+                "trend": result.trend, "coverage": result.coverage, "covered_until": result.covered_until,
+                "input_files": result.inputs, "inputs": inputs_digest(result.inputs, period, notebook),
+                "code": code_digest()}
     write_atomic(folder / "briefing.ipynb", executed.read_bytes())
     if pdf is not None:
         write_atomic(folder / "briefing.pdf", pdf.read_bytes())
@@ -336,18 +355,3 @@ def _render_in(work: Path, folder: Path, notebook: Path, parameters: dict, kerne
         write_atomic(folder / "briefing.html", page.encode("utf-8"))
     write_atomic(folder / MANIFEST, json.dumps(manifest, indent=2, sort_keys=True).encode("utf-8"))
     return manifest, pdf
-
-
-
-def _verdict_from(page: str) -> dict:
-    """Trend and coverage as the notebook computed them, read from the page (no second computation).
-
-    coverage is full, partial or none (days after conflict.toml's covered_until); the index marks the last two.
-    """
-    found = {"trend": "unknown", "coverage": "unknown", "covered_until": ""}
-    for key, attribute in (("trend", "data-overall-trend"), ("coverage", "data-coverage"),
-                           ("covered_until", "data-covered-until")):
-        match = re.search(rf'{attribute}="([^"<>]*)"', page)
-        if match:
-            found[key] = html.unescape(match.group(1))
-    return found
