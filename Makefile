@@ -36,9 +36,10 @@ NBVAL := --nbval --nbval-current-env --nbval-sanitize-with parley/nbval_sanitize
 test: venv chromium lint
 	$(BIN)/python -m pytest $(NBVAL)
 
-# The loop while coding: library tests only, no kernels, no browsers (markers in pyproject.toml).
+# The loop while coding: tests/unit only (no kernel, no browser, no `python -m parley` subprocess); tests/integration
+# holds the rest (marked `slow` by tests/conftest.py, from the directory).
 test-fast: venv
-	$(BIN)/python -m pytest tests -m "not slow and not browser" -p no:nbval --no-header
+	$(BIN)/python -m pytest tests/unit -p no:nbval --no-header
 
 lint: venv
 	$(BIN)/ruff check parley tests scripts benchmarks
@@ -55,7 +56,7 @@ docs: venv
 
 # Both benchmarks; each prints its ratios against a baseline measured in the same run.
 bench: venv chromium
-	$(BIN)/python benchmarks/bench_briefing.py
+	$(BIN)/python benchmarks/bench_briefing.py --cluster
 	$(BIN)/python benchmarks/bench_import.py
 
 clean:

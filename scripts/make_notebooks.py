@@ -85,7 +85,7 @@ briefing = nb([
     code("show_html(b.key_points_html())"),
     code("show_html('<h2>Timeline</h2>')\nshow(b.timeline())\nshow(b.context_timeline())"),
     code("show_html(b.changes_html())"),
-    code("from parley.data import outcomes\nfrom parley.report import prospects\n\n"
+    code("from parley.data import outcomes\nfrom parley.report import outside_view, prospects\n\n"
          "forecast = prospects.forecast(b)\n"
          "show_html('<h2>Where the actors stand</h2>')\n"
          "show(b.stance_map(prospects.forecast_by_issue(b, forecast), prospects.intervals_by_issue(b, forecast)))\n"
@@ -93,10 +93,13 @@ briefing = nb([
     code("show(b.trajectories())\nshow(b.activity())"),
     code("wars = outcomes.load_outcomes(outcomes.find(b.conflict.folder))\n"
          "record = prospects.past_record(b)  # the backtest on data/historical, cached\n"
-         "show_html(prospects.prospects_html(b, wars, forecast, record))\n"
+         "show_html(prospects.prospects_html(b, wars, forecast, record, outside=False))\n"
          "show(prospects.paths_chart(b, forecast))\nshow(prospects.sensitivity_chart(b))\n"
          "if record:  # past negotiations with a known outcome exist\n    show(prospects.track_record_chart(b, record))\n"
-         "show(prospects.outcomes_chart(wars))"),
+         "view = outside_view.outlook_of(b)  # UCDP base rates; None when conflict.toml lacks the class fields\n"
+         "show_html(outside_view.section_html(b.conflict.meta, b.as_of, b.conflict.folder, wars, view))\n"
+         "if view:  # how long comparable wars went on, today's duration marked\n"
+         "    show(outside_view.chart(view, b.conflict.meta.name))"),
     code("from parley.report.imported_section import imported_section\n\n"
          "for kind, item in imported_section(b):  # ACLED / UCDP GED imports, when the folder has them\n"
          "    show(item) if kind == 'figure' else show_html(item)"),

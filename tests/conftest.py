@@ -1,4 +1,5 @@
-"""Shared fixtures: the bundled conflicts and a way to break a copy of one, cell by cell."""
+"""Shared fixtures of tests/unit and tests/integration: the bundled conflicts and a way to break a copy of one, cell by
+cell. Test modules import the helpers (`from conftest import KOREA, set_cell`): pytest puts tests/ on sys.path."""
 
 from __future__ import annotations
 
@@ -9,9 +10,15 @@ from pathlib import Path
 
 import pytest
 
+# the corpus of tests/bad_inputs: its fixtures serve both the unit and the integration tests
+pytest_plugins = ["bad_input_cases"]
+
 ROOT = Path(__file__).resolve().parent.parent
 RUSSIA_UKRAINE = ROOT / "data" / "russia-ukraine"
 KOREA = ROOT / "tests" / "fixtures" / "korea-1950"
+OLD_FORMAT = ROOT / "tests" / "fixtures" / "old-format"  # written before source_type existed; must keep validating
+SOURCED_TABLES = ("actors.csv", "events.csv", "positions.csv")
+TINY = ROOT / "tests" / "fixtures" / "backtest-tiny"  # synthetic: see tests/unit/test_backtest.py
 
 
 def _track_record_chart() -> int:
@@ -31,6 +38,14 @@ def korea_copy(tmp_path) -> Path:
     return target
 
 
+@pytest.fixture
+def tiny_copy(tmp_path) -> Path:
+    """A writable copy of the synthetic backtest fixture."""
+    target = tmp_path / "backtest-tiny"
+    shutil.copytree(TINY, target)
+    return target
+
+
 def read_rows(path: Path) -> tuple[list[str], list[list[str]]]:
     with open(path, newline="", encoding="utf-8") as handle:
         rows = list(csv.reader(handle))
@@ -41,10 +56,30 @@ def set_cell(path: Path, row: int, column: str, value: str) -> None:
     """Set one value of a CSV (row 0 = first data row, on file line 2 when no row spans lines)."""
     header, rows = read_rows(path)
     rows[row][header.index(column)] = value
+    write_rows(path, header, rows)
+
+
+def write_rows(path: Path, header: list[str], rows: list[list[str]]) -> None:
     with open(path, "w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle)
         writer.writerow(header)
         writer.writerows(rows)
+
+
+def add_grades(folder: Path, grade: str) -> None:
+    """Give every sourced row of the folder the column source_type with one grade."""
+    for name in SOURCED_TABLES:
+        header, rows = read_rows(folder / name)
+        write_rows(folder / name, header + ["source_type"], [row + [grade] for row in rows])
+
+
+@pytest.fixture
+def graded(tmp_path) -> Path:
+    """A writable copy of the old-format fixture with every sourced row graded 'major' (the sources tests change cells)."""
+    folder = tmp_path / "korea-1950"
+    shutil.copytree(OLD_FORMAT, folder)
+    add_grades(folder, "major")
+    return folder
 
 
 def append_row(path: Path, **values: str) -> None:
@@ -61,15 +96,40 @@ def run_cli(*args: str, cwd: Path = ROOT):
     return subprocess.run([sys.executable, "-m", "parley", *args], cwd=cwd, capture_output=True, text=True, timeout=600)
 
 
+INTEGRATION = Path(__file__).resolve().parent / "integration"
+
+
 def pytest_collection_modifyitems(items):
-    """A test that starts `python -m parley` in a subprocess (run_cli) is an integration test: marked `slow`, so
-    `make test-fast` keeps to the library (each subprocess pays about 1.5 s of imports); `make test` runs it."""
-    import inspect
+    """Everything under tests/integration is `slow` (kernels, renders, browsers, `python -m parley` subprocesses,
+    fresh environments): the marker comes from the directory, so `-m "not slow"` and `make test-fast` (which runs
+    tests/unit) select the same tests. Browser tests are marked `browser` in their own files."""
     for item in items:
-        function = getattr(item, "function", None)
-        try:
-            source = inspect.getsource(function) if function is not None else ""
-        except (OSError, TypeError):
-            continue
-        if "run_cli(" in source or "cli.main(" in source and "subprocess" in source:
+        if INTEGRATION in Path(item.path).parents:
             item.add_marker(pytest.mark.slow)
+
+
+def crowded_timeline():
+    """150 events over 300 days, every third a milestone with a long title: labels must be placed, not piled."""
+    import pandas as pd
+
+    from parley.data import schema
+    from parley.report import charts
+
+    day0 = pd.Timestamp("2020-01-01")
+    events = pd.DataFrame({
+        "event_id": [f"e{i}" for i in range(150)],
+        "date": [day0 + pd.Timedelta(days=i * 2) for i in range(150)],
+        "end_date": pd.NaT, "category": [schema.CATEGORIES[i % 14] for i in range(150)],
+        "title": [f"Milestone number {i} with a long descriptive headline" for i in range(150)],
+        "actors": [("a",)] * 150, "importance": [3 if i % 3 == 0 else 1 for i in range(150)], "source": "s",
+    })
+    return events, charts.timeline(events, {"a": "A"}, day0, day0 + pd.Timedelta(days=300))
+
+
+def toml_folder(tmp_path: Path, extra: str) -> Path:
+    """A folder holding only a minimal conflict.toml (plus the extra lines): for checks that read nothing else."""
+    folder = tmp_path / "war"
+    folder.mkdir(parents=True)
+    (folder / "conflict.toml").write_text('id = "war"\nname = "A war"\nsummary = "A war."\nstart = 2020-01-01\n' + extra,
+                                          encoding="utf-8")
+    return folder

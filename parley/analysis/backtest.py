@@ -85,7 +85,7 @@ def _error(forecast, outcome: float) -> float | None:
 def score_point(months: int, day: pd.Timestamp, outcome: float, status_quo, issue: dict | None,
                 frame: pd.DataFrame) -> dict:
     """One horizon of one issue: the model's forecast and each baseline's, with their errors (or why missing)."""
-    forecast = None if issue is None else _round(issue.get("forecast"))
+    forecast = None if issue is None else _round(issue["scenarios"]["bdm"]["forecast"])  # the expected-utility model
     reason = None
     if frame.empty:
         reason = NO_POSITION

@@ -24,6 +24,9 @@ class ConflictMeta:
     default_actors: tuple[str, ...] = ()
     default_issues: tuple[str, ...] = ()
     covered_until: dt.date | None = None  # as declared; coverage_end() supplies the default
+    type: str | None = None  # the outside view's reference class (schema.CONFLICT_CLASS_FIELDS); None = not declared
+    incompatibility: str | None = None
+    intensity: str | None = None
 
 
 def relative_label(path: Path, root: Path) -> str:
@@ -65,6 +68,8 @@ def read_meta(path: Path, label: str, problems: list[Problem]) -> ConflictMeta |
     if isinstance(start, dt.date) and isinstance(covered_until, dt.date) and covered_until < start:
         problems.append(Problem(label, toml_line(text, "covered_until"), "covered_until",
                                 f"{covered_until} is before start {start}"))
+    chosen = {key: _toml_choice(data, key, values, text, label, problems)
+              for key, values in schema.CONFLICT_CLASS_FIELDS.items()}
     lists = {}
     for key in ("default_actors", "default_issues"):
         value = data.get(key, [])
@@ -76,7 +81,7 @@ def read_meta(path: Path, label: str, problems: list[Problem]) -> ConflictMeta |
         return None
     return ConflictMeta(id=data["id"], name=data["name"].strip(), summary=data["summary"].strip(), start=start,
                         default_actors=lists["default_actors"], default_issues=lists["default_issues"],
-                        covered_until=covered_until)
+                        covered_until=covered_until, **chosen)
 
 
 def _check_keys(data: dict, text: str, label: str, problems: list[Problem]) -> None:
@@ -93,6 +98,17 @@ def _check_keys(data: dict, text: str, label: str, problems: list[Problem]) -> N
     for key in ("name", "summary"):
         if key in data and not (isinstance(data[key], str) and data[key].strip()):
             problems.append(Problem(label, toml_line(text, key), key, "must be non-empty text"))
+
+
+def _toml_choice(data: dict, key: str, values: tuple[str, ...], text: str, label: str,
+                 problems: list[Problem]) -> str | None:
+    """An optional key that takes one of a few words; None when absent or bad (problem added)."""
+    if key not in data:
+        return None
+    if data[key] in values:
+        return data[key]
+    problems.append(Problem(label, toml_line(text, key), key, "must be one of: " + ", ".join(values)))
+    return None
 
 
 def _toml_date(data: dict, key: str, text: str, label: str, problems: list[Problem]) -> dt.date | None:
@@ -127,6 +143,19 @@ def read_conflict_meta(folder: str | Path) -> ConflictMeta:
 
 
 DEFAULT_OUTCOMES = Path(__file__).resolve().parents[2] / "data" / "reference" / "war_outcomes.csv"
+
+
+TERMINATION_FILE = "ucdp-term-acd-3-2021.csv"  # UCDP Conflict Termination data (parley.data.termination)
+DEFAULT_TERMINATION = DEFAULT_OUTCOMES.parent / TERMINATION_FILE
+
+
+def find_termination(conflict_folder: str | Path | None = None) -> Path | None:
+    """The UCDP termination file beside a conflict folder (../reference/), else the one shipped with parley."""
+    if conflict_folder is not None:
+        beside = Path(conflict_folder).parent / "reference" / TERMINATION_FILE
+        if beside.is_file():
+            return beside
+    return DEFAULT_TERMINATION if DEFAULT_TERMINATION.is_file() else None
 
 
 def find_outcomes(conflict_folder: str | Path | None = None) -> Path | None:
@@ -170,12 +199,13 @@ def conflict_files(folder: str | Path) -> list[Path]:
 
 
 def briefing_inputs(folder: str | Path) -> list[Path]:
-    """Every data file a briefing reads: its own tables, imported events, the reference table, the historical cases."""
+    """Every data file a briefing reads: its own tables, imported events, the reference tables (war outcomes, UCDP
+    termination data), the historical cases."""
     folder = Path(folder)
     extra = [folder / name for name in (ALIASES_FILE, IMPORTED_FILE) if (folder / name).is_file()]
-    outcomes = find_outcomes(folder)
+    reference = [path for path in (find_outcomes(folder), find_termination(folder)) if path]
     history = [path for case in historical_cases(find_historical(folder)) for path in conflict_files(case)]
-    return conflict_files(folder) + extra + ([outcomes] if outcomes else []) + history
+    return conflict_files(folder) + extra + reference + history
 
 
 def _dates_in(path: Path, columns: tuple[str, ...]) -> list[dt.date]:

@@ -48,6 +48,20 @@ WAR_REGIONS = ("europe", "middle_east", "asia", "africa", "americas")
 # UCDP Conflict Termination scheme, plus "ongoing".
 WAR_OUTCOMES = ("peace_agreement", "ceasefire", "victory", "low_activity", "actor_ceased", "ongoing")
 YES_NO = ("yes", "no")
+# UCDP Conflict Termination data (data/reference/ucdp-term-acd-3-2021.csv) and the outlook's reference class.
+# UCDP/PRIO codes -> parley's words (docs/outlook.md); conflict.toml's optional class fields take these words.
+UCDP_TYPES = {1: "extrasystemic", 2: "interstate", 3: "intrastate", 4: "internationalized"}
+UCDP_INCOMPATIBILITIES = {1: "territory", 2: "government", 3: "both"}
+UCDP_INTENSITIES = {1: "minor", 2: "war"}
+UCDP_OUTCOMES = {1: "peace_agreement", 2: "ceasefire", 3: "victory", 4: "victory", 5: "low_activity", 6: "actor_ceased"}
+CONFLICT_TYPES = ("interstate", "internationalized", "intrastate")
+CONFLICT_INCOMPATIBILITIES = ("territory", "government", "both")
+CONFLICT_INTENSITIES = ("war", "minor")
+CONFLICT_CLASS_FIELDS = {"type": CONFLICT_TYPES, "incompatibility": CONFLICT_INCOMPATIBILITIES,
+                         "intensity": CONFLICT_INTENSITIES}
+# The outlook's outcome keys: war_outcomes.csv's words, with actor_ceased (and anything else) counted as other.
+OUTLOOK_OUTCOMES = ("peace_agreement", "ceasefire", "victory", "low_activity", "other")
+DMY_DATE_RE = re.compile(r"^\d{2}/\d{2}/\d{4}$")
 TRUE_FALSE = ("true", "false")
 # How far a source can be trusted, by kind (docs/sourcing.md). Optional on every sourced table:
 # a folder without the column still validates and counts as ungraded.
@@ -119,6 +133,27 @@ def is_not_formula(value: str) -> bool:
     return not re.match(r"^\s*([=@\t\r]|[+\-][^\d\s.])", value)
 
 
+def is_dmy_date(value: str) -> bool:
+    """A real date written DD/MM/YYYY, as the stored UCDP termination copy writes them."""
+    if not isinstance(value, str) or not DMY_DATE_RE.match(value):
+        return False
+    try:
+        dt.datetime.strptime(value, "%d/%m/%Y")
+    except ValueError:
+        return False
+    return True
+
+
+def dmy_date() -> pa.Check:
+    return pa.Check(is_dmy_date, element_wise=True, ignore_na=True, error="must be a real date written DD/MM/YYYY")
+
+
+def code_of(codes: dict[int, str], decimal: bool = False) -> pa.Check:
+    """One of UCDP's numeric codes; `decimal`: as the exporting program wrote them, e.g. `4.0`."""
+    allowed = tuple(f"{c}.0" if decimal else str(c) for c in codes)
+    return pa.Check.isin(allowed, error="must be one of: " + ", ".join(allowed))
+
+
 def iso_date() -> pa.Check:
     return pa.Check(is_iso_date, element_wise=True, ignore_na=True,
                     error="must be a real date written YYYY-MM-DD")
@@ -178,7 +213,8 @@ def text(description: str, *, required: bool = True, title: str | None = None) -
 
 # --- tables ---------------------------------------------------------------------------------
 
-TABLE_NAMES = ("ACTORS", "ISSUES", "EVENTS", "POSITIONS", "INFLUENCE", "WAR_OUTCOMES_SCHEMA", "OUTCOME", "OUTLETS")
+TABLE_NAMES = ("ACTORS", "ISSUES", "EVENTS", "POSITIONS", "INFLUENCE", "WAR_OUTCOMES_SCHEMA", "OUTCOME", "UCDP_TERMINATION",
+               "OUTLETS")
 
 
 def _declare_tables() -> dict:
@@ -324,8 +360,58 @@ def _declare_tables() -> dict:
         },
         name="outlets", strict=True, ordered=False,
     )
+    def ucdp(check_or_dtype, description: str, *, nullable: bool = False) -> pa.Column:
+        """A column of the UCDP file, kept as text (its codes are compared as written)."""
+        checks = [check_or_dtype] if isinstance(check_or_dtype, pa.Check) else []
+        return pa.Column(str, checks, nullable=nullable, description=description)
+
+    whole = pa.Check.str_matches(r"^\d+$", error="must be a whole number")
+    ids = pa.Check.str_matches(r"^\d+(, \d+)*$", error="must be whole numbers separated by ', '")
+    precision = pa.Check.str_matches(r"^[1-7](\.0)?$", error="must be a precision code 1-7")
+    UCDP_TERMINATION = pa.DataFrameSchema(
+        {
+            "": ucdp(whole, "Row number written by the program that exported the copy (not UCDP's)."),
+            "conflictep_id": ucdp(whole, "Conflict episode id: the conflict id followed by the two-digit episode number."),
+            "conflictepisode": ucdp(whole, "Episode number within the conflict (1 = first)."),
+            "type_of_conflict2": ucdp(code_of({1: "", 2: "", 3: ""}), "Type with internationalized intrastate counted "
+                                      "as intrastate: 1 extrasystemic, 2 interstate, 3 intrastate."),
+            "dyadcount": ucdp(whole, "Number of dyads active in the conflict that year."),
+            "confterm": ucdp(code_of({0: "", 1: ""}), "1 if the episode ends this year (its last active year), else 0."),
+            "ependdate": ucdp(dmy_date(), "Date the episode ended; only on the year it ends.", nullable=True),
+            "ependprec": ucdp(precision, "Precision of ependdate (UCDP's code, 1 = exact day).", nullable=True),
+            "outcome": ucdp(code_of(UCDP_OUTCOMES, decimal=True), "How the episode ended: 1 peace agreement, 2 ceasefire "
+                            "agreement, 3 victory for side A, 4 victory for side B, 5 low activity, 6 actor ceases "
+                            "to exist; only on the year it ends.", nullable=True),
+            "recur": ucdp(code_of({0: "", 1: ""}), "1 on the first year of an episode that is not the conflict's first."),
+            "version": ucdp(whole, "Release number of the termination data (3)."),
+            "conflict_id": ucdp(whole, "UCDP conflict id."),
+            "year": ucdp(pa.Check.str_matches(r"^(19[4-9]\d|20\d\d)$", error="must be a year from 1940 to 2099"),
+                         "Calendar year of the row."),
+            "location": ucdp(plain_text(), "Country or countries whose government(s) are a primary party."),
+            "side_a": ucdp(plain_text(), "Primary party on side A (a government)."),
+            "side_a_id": ucdp(ids, "UCDP actor id(s) of side A."),
+            "side_a_2nd": ucdp(plain_text(), "States supporting side A with troops.", nullable=True),
+            "side_b": ucdp(plain_text(), "Primary party or parties on side B."),
+            "side_b_id": ucdp(ids, "UCDP actor id(s) of side B."),
+            "side_b_2nd": ucdp(plain_text(), "States supporting side B with troops.", nullable=True),
+            "incompatibility": ucdp(code_of(UCDP_INCOMPATIBILITIES), "What is fought over: 1 territory, 2 government, 3 both."),
+            "territory_name": ucdp(plain_text(), "Name of the contested territory.", nullable=True),
+            "intensity_level": ucdp(code_of(UCDP_INTENSITIES), "1 minor (25-999 battle-related deaths that year), 2 war "
+                                    "(1,000 or more)."),
+            "type_of_conflict": ucdp(code_of(UCDP_TYPES), "1 extrasystemic, 2 interstate, 3 intrastate, "
+                                     "4 internationalized intrastate."),
+            "start_date": ucdp(dmy_date(), "Date of the conflict's first battle-related death."),
+            "start_prec": ucdp(precision, "Precision of start_date."),
+            "start_date2": ucdp(dmy_date(), "Date the current episode began."),
+            "start_prec2": ucdp(precision, "Precision of start_date2."),
+            "gwno_loc": ucdp(ids, "Gleditsch-Ward number(s) of the location."),
+            "region": ucdp(ids, "Region(s): 1 Europe, 2 Middle East, 3 Asia, 4 Africa, 5 Americas."),
+        },
+        name="ucdp_termination", strict=True, ordered=False,
+    )
     return {"ACTORS": ACTORS, "ISSUES": ISSUES, "EVENTS": EVENTS, "POSITIONS": POSITIONS, "INFLUENCE": INFLUENCE,
-            "WAR_OUTCOMES_SCHEMA": WAR_OUTCOMES_SCHEMA, "OUTCOME": OUTCOME, "OUTLETS": OUTLETS}
+            "WAR_OUTCOMES_SCHEMA": WAR_OUTCOMES_SCHEMA, "OUTCOME": OUTCOME, "UCDP_TERMINATION": UCDP_TERMINATION,
+            "OUTLETS": OUTLETS}
 
 
 def __getattr__(name: str):
@@ -373,6 +459,12 @@ CONFLICT_META = {
     "covered_until": (False, "date", "Date up to which the data is kept current, YYYY-MM-DD; events or positions dated "
                                      "after it are errors, and briefing days after it are `not covered` (no trend "
                                      "verdict). Default: the latest event (or event end) or position date."),
+    "type": (False, "choice", "UCDP/PRIO type of the war, for the outside view (docs/outlook.md): "
+                              + ", ".join(CONFLICT_TYPES) + ". Optional; without it `parley outlook` refuses the folder."),
+    "incompatibility": (False, "choice", "What the war is fought over, in UCDP/PRIO's terms: "
+                                         + ", ".join(CONFLICT_INCOMPATIBILITIES) + ". Optional, for the outside view."),
+    "intensity": (False, "choice", "UCDP/PRIO intensity: `war` (1,000 or more battle-related deaths in a year) or "
+                                   "`minor`. Optional, for the outside view."),
 }
 
 # Cross-table rules enforced by parley.data.load (listed in the generated documentation).
@@ -441,9 +533,13 @@ def markdown_docs() -> str:
         out.append(f"| `{key}` | {'yes' if required else 'no'} | {kind} | {description} |")
     for spec in CONFLICT_TABLES + (TableSpec("data/reference/war_outcomes.csv", "WAR_OUTCOMES_SCHEMA",
                                              "How comparable wars ended (reference table, not part of a conflict folder)."),
+                                   TableSpec("data/reference/ucdp-term-acd-3-2021.csv", "UCDP_TERMINATION",
+                                             "UCDP Conflict Termination Dataset v.3-2021, conflict-years 1946-2020, kept "
+                                             "as obtained (data/reference/README.md); read by the outside view "
+                                             "(docs/outlook.md). Not part of a conflict folder."),
                                    TableSpec("parley/data/sourcing/outlets.csv", "OUTLETS",
                                              "The outlet registry: one row per outlet, the grade every row citing it "
-                                             "takes (shipped with parley, not part of a conflict folder)."),):
+                                             "takes (shipped with parley, not part of a conflict folder).")):
         out += ["", f"## {spec.file}", "", spec.purpose, "", "| column | required | type | meaning |", "|---|---|---|---|"]
         for name, column in spec.schema.columns.items():
             out.append(f"| `{name}` | {'yes' if is_required(column) else 'no'} | {type_name(column)} | {column.description} |")

@@ -56,7 +56,7 @@ def summary_html(record: dict | None, months: int = HEADLINE_MONTHS) -> str:
     if summary is None or not summary["model"]["n"]:
         return head + f"<p>{intro}, but no case has a position in force {months} months before its outcome.</p>"
     model = summary["model"]
-    text = (f"{intro}: {months} months before each outcome, the model's forecast missed by "
+    text = (f"{intro}: {months} months before each outcome, the expected-utility model's forecast missed by "
             f"{model['mae']:.1f} points on average on the 0-100 scale ({model['n']} issue forecasts; "
             f"{model['within10'] * 100:.0f}% within {record['within']:g} points)")
     best = best_baseline(summary)
@@ -65,7 +65,7 @@ def summary_html(record: dict | None, months: int = HEADLINE_MONTHS) -> str:
         text += (f", {_verdict(model['mae'], other['mae'])} the best simple baseline, the "
                  f"{esc(backtest.METHOD_NAMES[best])} ({other['mae']:.1f} points; "
                  f"{other['within10'] * 100:.0f}% within {record['within']:g})")
-    return (head + f"<p>{text}. Weigh the forecast above accordingly; the chart below shows the error at every "
+    return (head + f"<p>{text}. Weigh the scenario above accordingly; the chart below shows the error at every "
                    f"horizon, and <code>python -m parley backtest</code> prints it per case.</p>"
             + f"<p class='parley-note'>Cases: {names}.</p>")
 

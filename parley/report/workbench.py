@@ -188,10 +188,11 @@ class Workbench:
     def drawers(self) -> dict[str, Callable[[], dict]]:
         """What each view draws from the current briefing, by name."""
         from parley.data import outcomes
-        from parley.report import prospects
+        from parley.report import outside_view, prospects
         b = self.briefing
         forecast = cache(lambda: prospects.forecast(b))
         wars = cache(lambda: outcomes.load_outcomes(outcomes.find(b.conflict.folder)))
+        view = cache(lambda: outside_view.outlook_of(b))
         title = b.period.title()
         return {
             "header": lambda: html_bundle(b.header_html(), "header"),
@@ -202,10 +203,12 @@ class Workbench:
             "stance_matrix": lambda: figure_bundle(b.stance_matrix()),
             "trajectories": lambda: figure_bundle(b.trajectories()),
             "activity": lambda: figure_bundle(b.activity()),
-            "prospects": lambda: html_bundle(prospects.prospects_html(b, wars(), forecast()), "prospects"),
+            "prospects": lambda: html_bundle(prospects.prospects_html(b, wars(), forecast(), view=view()), "prospects"),
             "paths": lambda: figure_bundle(prospects.paths_chart(b, forecast())),
             "sensitivity": lambda: figure_bundle(prospects.sensitivity_chart(b)),
-            "outcomes": lambda: figure_bundle(prospects.outcomes_chart(wars())),
+            # the outside view's survival curve; the hand-coded table's endings when conflict.toml lacks the class fields
+            "outcomes": lambda: figure_bundle(outside_view.chart(view(), b.conflict.meta.name) if view()
+                                              else prospects.outcomes_chart(wars())),
             "events": lambda: html_bundle(table_html(self.events, f"Events, {title}"), "events"),
             "positions": lambda: html_bundle(table_html(self.positions, f"Positions in force on "
                                                         f"{b.period.end:%d %B %Y}"), "positions"),

@@ -1,0 +1,255 @@
+"""The backtest: scoring by hand on a synthetic case, no look-ahead, missing horizons, CLI, outcome.csv errors,
+and the briefing's cached track record.
+
+tests/fixtures/backtest-tiny is a SYNTHETIC fixture (invented numbers, not facts). Weights are capability x salience:
+issue x: a 80 (40 x 50 = 2000), b 30 then 36 from 2000-09-01 (15 x 100 = 1500), c 56 (20 x 50 = 1000); total 4500,
+no cumulative weight falls exactly on half (so every median rule agrees); status quo 20; outcome 64 on 2000-12-31.
+Issue y: only a, 50 from 2000-09-01, 45 from 2001-03-01; no status quo; outcome 40 on 2001-06-30, so y has no
+position 12 months before (2000-06-30).
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+
+import pytest
+from conftest import KOREA, TINY, set_cell
+
+from parley.analysis import backtest
+from parley.analysis.forecast import forecast
+from parley.data import meta
+from parley.data.load import load_conflict
+from parley.errors import DataError, UsageError
+from parley.report import prospects, track_record
+from parley.report.briefing import Briefing
+from parley.report.charts import esc
+
+
+def append(path, *lines):
+    with open(path, "a", encoding="utf-8") as handle:
+        handle.write("".join(line + "\n" for line in lines))
+
+
+def point(result, issue_id, months):
+    issue = next(i for i in result["cases"][0]["issues"] if i["issue_id"] == issue_id)
+    return next(p for p in issue["horizons"] if p["months"] == months)
+
+
+def guesses(p):
+    return {m: b["forecast"] for m, b in p["baselines"].items()}
+
+
+# --- scoring ------------------------------------------------------------------------------------
+
+def test_baselines_and_errors_by_hand():
+    result = backtest.backtest([load_conflict(TINY)])
+    x12, x6, x1 = (point(result, "x", m) for m in (12, 6, 1))
+    assert (x12["date"], x6["date"], x1["date"]) == ("1999-12-31", "2000-06-30", "2000-11-30")
+    # mean (2000*80 + 1500*30 + 1000*56) / 4500 = 58; median: b 1500 < 2250 <= b + c 2500 -> 56; strongest a (2000) 80
+    assert guesses(x12) == guesses(x6) == {"weighted_mean": 58, "starting_median": 56, "strongest_actor": 80,
+                                           "status_quo": 20}
+    # b moves to 36: mean (160000 + 54000 + 56000) / 4500 = 60
+    assert guesses(x1) == {"weighted_mean": 60, "starting_median": 56, "strongest_actor": 80, "status_quo": 20}
+    assert {m: b["error"] for m, b in x1["baselines"].items()} == {"weighted_mean": 4, "starting_median": 8,
+                                                                    "strongest_actor": 16, "status_quo": 44}
+    y6, y1 = point(result, "y", 6), point(result, "y", 1)
+    assert (y6["date"], y1["date"]) == ("2000-12-30", "2001-05-30")
+    assert (y6["forecast"], y6["error"], y1["forecast"], y1["error"]) == (50, 10, 45, 5)  # one actor: its position
+    assert y6["baselines"]["status_quo"] == {"forecast": None, "error": None}
+
+
+def test_pooled_summary_by_hand():
+    conflict = load_conflict(TINY)
+    result = backtest.backtest([conflict])
+    summary = result["summary"]
+    # errors: mean 6, 6, 4, 10, 5; median 8, 8, 8, 10, 5; strongest 16, 16, 16, 10, 5; status quo 44 x 3
+    assert summary["weighted_mean"] == {"mae": 6.2, "within10": 1.0, "n": 5}
+    assert summary["starting_median"] == {"mae": 7.8, "within10": 1.0, "n": 5}
+    assert summary["strongest_actor"] == {"mae": 12.6, "within10": 0.4, "n": 5}  # an error of exactly 10 is within
+    assert summary["status_quo"] == {"mae": 44.0, "within10": 0.0, "n": 3}
+    # the model's x forecasts come from the model itself; y has one actor, so its forecast is that actor's position
+    x_errors = [abs(forecast(conflict, day)["issues"]["x"]["scenarios"]["bdm"]["forecast"] - 64)
+                for day in ("1999-12-31", "2000-06-30", "2000-11-30")]
+    errors = x_errors + [10, 5]
+    assert summary["model"] == {"mae": round(sum(errors) / 5, 2), "within10": sum(e <= 10 for e in errors) / 5, "n": 5}
+    by = {h["months"]: h["summary"]["weighted_mean"] for h in result["summary_by_horizon"]}
+    assert by == {12: {"mae": 6.0, "within10": 1.0, "n": 1}, 6: {"mae": 8.0, "within10": 1.0, "n": 2},
+                  1: {"mae": 4.5, "within10": 1.0, "n": 2}}
+    assert result["cases"][0]["summary"] == summary  # one case: its own summary is the pooled one
+
+
+def test_two_cases_pool_every_point():
+    one = backtest.backtest([load_conflict(TINY)])
+    two = backtest.backtest([load_conflict(TINY), load_conflict(TINY)])
+    assert two["summary"]["weighted_mean"] == {"mae": 6.2, "within10": 1.0, "n": 10}
+    assert two["summary"]["model"]["mae"] == one["summary"]["model"]["mae"]
+
+
+# --- missing horizons -------------------------------------------------------------------------------
+
+def test_a_horizon_without_positions_is_missing_not_zero_error():
+    result = backtest.backtest([load_conflict(TINY)])
+    y12 = point(result, "y", 12)
+    assert y12["forecast"] is None and y12["error"] is None and y12["outcome"] == 40
+    assert y12["reason"] == backtest.NO_POSITION
+    assert all(b == {"forecast": None, "error": None} for b in y12["baselines"].values())
+    at12 = next(h["summary"] for h in result["summary_by_horizon"] if h["months"] == 12)
+    assert at12["model"]["n"] == 1 and at12["weighted_mean"] == {"mae": 6.0, "within10": 1.0, "n": 1}
+    assert result["summary"]["model"]["n"] == 5
+    assert "missing: y at 12 months (2000-06-30)" in backtest.format_table(result)
+
+
+def test_a_horizon_where_nobody_carries_weight_is_missing(tiny_copy):
+    set_cell(tiny_copy / "positions.csv", 4, "salience", "0")  # a on y from 2000-09-01: no weight at 6 months
+    y6 = point(backtest.backtest([load_conflict(tiny_copy)]), "y", 6)
+    assert (y6["forecast"], y6["error"], y6["reason"]) == (None, None, backtest.NO_WEIGHT)
+    assert y6["baselines"]["strongest_actor"] == {"forecast": None, "error": None}
+
+
+def test_status_quo_is_scored_only_on_the_models_points(tiny_copy):
+    set_cell(tiny_copy / "issues.csv", 1, "status_quo", "40")  # y gets a status quo: 40 = its outcome
+    result = backtest.backtest([load_conflict(tiny_copy)])
+    # x: 44 x 3; y: 0 at 6 and 1 months, nothing at 12 (missing for the model)
+    assert result["summary"]["status_quo"] == {"mae": round(132 / 5, 2), "within10": 0.4, "n": 5}
+    assert point(result, "y", 12)["baselines"]["status_quo"] == {"forecast": None, "error": None}
+    assert point(result, "y", 6)["baselines"]["status_quo"] == {"forecast": 40, "error": 0}
+
+
+# --- no look-ahead ----------------------------------------------------------------------------------
+
+def test_rows_dated_after_the_forecast_day_change_nothing(tiny_copy):
+    before = backtest.backtest([load_conflict(tiny_copy)])
+    src = "Synthetic test fixture (invented; not a fact)"
+    append(tiny_copy / "positions.csv",
+           f"a,x,2000-12-01,0,100,Later statement.,{src},",       # after x's last forecast day, before its outcome
+           f"c,x,2000-12-15,100,100,Later statement.,{src},",
+           f"a,y,2001-05-31,100,100,Later statement.,{src},",     # after y's last forecast day, before its outcome
+           f"b,y,2001-06-15,0,100,Later statement.,{src},",
+           f"b,x,2002-01-01,100,100,After the outcome.,{src},")
+    append(tiny_copy / "events.csv",
+           f"2000-12-02-later,2000-12-02,,day,agreement,Later event,Synthetic.,a;b,x;y,,3,{src},",
+           f"2001-06-01-later,2001-06-01,,day,ceasefire,Later event,Synthetic.,a;b;c,y,,3,{src},")
+    later = load_conflict(tiny_copy)
+    assert backtest.backtest([later]) == before
+    # the later rows do matter to a forecast made after them: the comparison above is not vacuous
+    assert forecast(later, "2001-06-30")["issues"]["y"] != \
+        forecast(load_conflict(TINY), "2001-06-30")["issues"]["y"]
+
+
+# --- the command ------------------------------------------------------------------------------------
+
+
+# --- outcome.csv and status_quo -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("file, row, column, value, line, fragment", [
+    ("outcome.csv", 0, "issue_id", "zz", 2, "issue_id: unknown issue id 'zz'; not in issues.csv"),
+    ("outcome.csv", 1, "issue_id", "x", 3, "issue_id: duplicate value 'x'"),
+    ("outcome.csv", 0, "outcome", "120", 2, "outcome: must be a number from 0 to 100"),
+    ("outcome.csv", 1, "outcome", "", 3, "outcome: required value is missing"),
+    ("outcome.csv", 1, "date", "2001-02-30", 3, "date: must be a real date"),
+    ("outcome.csv", 0, "source", "", 2, "source: required value is missing"),
+    ("outcome.csv", 0, "source_type", "blog", 2, "source_type: must be one of: official"),
+    ("issues.csv", 0, "status_quo", "abc", 2, "status_quo: must be a number, got 'abc'"),
+    ("issues.csv", 1, "status_quo", "101", 3, "status_quo: must be a number from 0 to 100"),
+])
+def test_bad_outcome_rows_name_file_line_and_column(tiny_copy, file, row, column, value, line, fragment):
+    if column == "source_type":
+        text = (tiny_copy / file).read_text(encoding="utf-8").splitlines()
+        (tiny_copy / file).write_text("\n".join([text[0] + ",source_type"] + [t + "," for t in text[1:]]) + "\n",
+                                      encoding="utf-8")
+    set_cell(tiny_copy / file, row, column, value)
+    with pytest.raises(DataError) as err:
+        load_conflict(tiny_copy)
+    assert f"backtest-tiny/{file}:{line}: {fragment}" in str(err.value)
+    assert len(err.value.problems) == 1  # the first of a duplicated issue is not blamed
+
+
+def test_outcome_table_is_typed():
+    outcome = load_conflict(TINY).outcome
+    assert list(outcome["issue_id"]) == ["x", "y"] and str(outcome["date"].dtype).startswith("datetime64")
+    assert list(outcome["outcome"]) == [64.0, 40.0]
+
+
+# --- where the cases live, and the briefing's cached track record ---------------------------------
+
+def test_historical_cases_beside_a_conflict_folder_feed_the_briefing_inputs(tmp_path):
+    data = tmp_path / "data"
+    shutil.copytree(KOREA, data / "korea-1950")
+    shutil.copytree(TINY, data / "historical" / "backtest-tiny")
+    (data / "historical" / "no-outcome").mkdir()
+    assert meta.find_historical(data / "korea-1950") == data / "historical"
+    assert meta.historical_cases(data / "historical") == [data / "historical" / "backtest-tiny"]
+    assert data / "historical" / "backtest-tiny" / "outcome.csv" in meta.briefing_inputs(data / "korea-1950")
+
+
+def test_track_record_is_cached_by_the_inputs_digest(tmp_path, monkeypatch):
+    root, cache = tmp_path / "historical", tmp_path / "cache"
+    shutil.copytree(TINY, root / "backtest-tiny")
+    first = backtest.track_record(root, cache)
+    assert first == json.loads(json.dumps(backtest.backtest([load_conflict(TINY)])))
+    assert len(list(cache.glob("*.json"))) == 1
+
+    def fail(*args, **kwargs):
+        raise AssertionError("recomputed although nothing changed")
+    monkeypatch.setattr(backtest, "backtest", fail)
+    assert backtest.track_record(root, cache) == first  # served from the cache
+    monkeypatch.undo()
+    set_cell(root / "backtest-tiny" / "outcome.csv", 0, "outcome", "70")  # a changed case: recomputed
+    assert point(backtest.track_record(root, cache), "x", 12)["outcome"] == 70
+    assert backtest.track_record(tmp_path / "nowhere", cache) is None
+    for garbage in ("{not json", "[]", '{"digest": 1}'):  # a broken cache costs time, never the briefing
+        next(cache.glob("*.json")).write_text(garbage, encoding="utf-8")
+        assert point(backtest.track_record(root, cache), "x", 12)["outcome"] == 70
+
+
+def record_of(**summaries):
+    base = {m: {"mae": None, "within10": None, "n": 0} for m in backtest.METHODS}
+    return {"horizons": [6], "within": 10.0, "cases": [{"name": "Case <A>"}, {"name": "Case B"}],
+            "summary_by_horizon": [{"months": 6, "summary": base | summaries}]}
+
+
+def test_track_record_sentence_compares_the_model_with_the_best_baseline():
+    record = record_of(model={"mae": 12.5, "within10": 0.5, "n": 4},
+                       weighted_mean={"mae": 8.0, "within10": 0.75, "n": 4},
+                       starting_median={"mae": 9.0, "within10": 0.5, "n": 4},
+                       strongest_actor={"mae": 20.0, "within10": 0.25, "n": 4},
+                       status_quo={"mae": 1.0, "within10": 1.0, "n": 1})  # fewer points: not comparable
+    html = track_record.summary_html(record)
+    assert "2 past negotiations" in html and "Case &lt;A&gt;" in html and "<A>" not in html
+    assert "missed by 12.5 points" in html and "worse than the best simple baseline, the weighted mean (8.0" in html
+    better = record_of(model={"mae": 5.0, "within10": 1.0, "n": 2},
+                       starting_median={"mae": 7.0, "within10": 1.0, "n": 2})
+    assert "better than the best simple baseline, the weighted median, round 0 (7.0" in \
+        track_record.summary_html(better)
+    assert "no track record yet" in track_record.summary_html(None)
+    assert "no case has a position in force 6 months" in track_record.summary_html(record_of())
+
+
+def test_track_record_chart_and_prospects_section():
+    record = backtest.backtest([load_conflict(TINY)])
+    fig = track_record.chart(record)
+    by_rank = sorted(fig.data, key=lambda t: t.legendrank)  # legend order; the model is drawn last, on top
+    assert [t.name for t in by_rank] == [esc(backtest.METHOD_NAMES[m]) for m in backtest.METHODS]
+    assert fig.data[-1].name == esc(backtest.METHOD_NAMES["model"])
+    model = fig.data[-1]
+    assert list(model.x) == [12, 6, 1] and list(model.y) == [h["summary"]["model"]["mae"]
+                                                             for h in record["summary_by_horizon"]]
+    layout = fig.layout
+    assert "Track record" in layout.title.text and layout.xaxis.title.text and layout.yaxis.title.text
+    assert any("Source:" in a.text for a in layout.annotations)
+    empty = track_record.chart(None)
+    assert not empty.data and any("no historical cases" in a.text for a in empty.layout.annotations)
+
+    b = Briefing.open(KOREA, "1953-05-01", "1953-05-31", period_label="1953-05")
+    html = prospects.prospects_html(b, result=None, record=record)
+    assert "Track record on past negotiations" in html and "Synthetic backtest fixture" in html
+    assert prospects.track_record_chart(b, record).layout.title.text == fig.layout.title.text
+
+
+def test_parse_horizons():
+    assert backtest.parse_horizons("12, 6,1") == (12, 6, 1)
+    for bad in ("", "6,6", "-1", "1.5"):
+        with pytest.raises(UsageError):
+            backtest.parse_horizons(bad)
