@@ -17,7 +17,7 @@ from plotly.subplots import make_subplots
 
 from parley.analysis import backtest, bargaining, methods, uncertainty
 from parley.analysis import forecast as forecasting
-from parley.data import meta, outcomes
+from parley.data import load, meta, outcomes
 from parley.report import charts, outside_view, track_record
 from parley.report.briefing import link, table
 from parley.report.charts import esc
@@ -329,7 +329,7 @@ def forecast_html(briefing, result: dict, data: pd.DataFrame) -> Markup:
 def inputs_html(briefing, data: pd.DataFrame) -> str:
     """Where each actor's weight comes from: its capability (actors.csv) and any issue-specific influence."""
     actors = briefing.conflict.actors.set_index("actor_id")
-    influence = briefing.conflict.influence.set_index(["actor_id", "issue_id"])
+    influence = load.influence_in_force(briefing.conflict.influence, briefing.as_of).set_index(["actor_id", "issue_id"])
     rows = []
     for actor_id, mine in data.groupby("actor_id", sort=True):
         capability = actors.at[actor_id, "capability"]
