@@ -111,8 +111,13 @@ NUMBERS = """## How to read the numbers
 - **Capability, 0-100:** the actor's relative clout, with its source in `actors.csv` (in `data/russia-ukraine`,
   SIPRI 2024 military expenditure scaled so that the US = 100). An empty capability means no confirmed figure: the
   actor is left out of the bargaining model.
-- **In the model** each actor weighs capability × salience: the weighted mean and median of positions and the
-  expected-utility forecast (the cross on the stance map) follow from those weights ([model](../docs/bargaining.md)).
+- **In the model** each actor weighs capability × salience (influence × salience where `influence.csv` gives one):
+  the weighted mean and median of positions and the expected-utility scenario follow from those weights
+  ([model](../docs/bargaining.md)).
+- **The forecast** (the cross on the stance map) is the weighted mean: of the methods scored on decided EU issues
+  with known outcomes it missed by the least, and its 80% interval (the bar) is as wide as its past errors say
+  ([how it was chosen](../docs/forecasting.md)). The expected-utility simulation is a scenario, and its band over
+  draws of the inputs shows sensitivity to the coding, not a confidence interval.
 - **Trend:** an issue *deteriorated* when its gap widened by at least 5 points since the end of the previous
   period, *improved* when it narrowed by at least 5, otherwise *unchanged*."""
 
@@ -140,13 +145,14 @@ explore = nb([
        "stand out."),
     code("wb.show('timeline')"),
     md("## Stances\nThe map and the matrix show the positions in force on the last day of the period (the cross on the "
-       "map: the model's forecast); trajectories show how they moved."),
+       "map: the forecast, with its 80% interval); trajectories show how they moved."),
     code("wb.show('stance_map', 'stance_matrix')"),
     code("wb.show('trajectories')"),
     md("## Activity"),
     code("wb.show('activity')"),
-    md("## Prospects\nThe bargaining model's forecast from the positions in force, its sensitivity, and how comparable "
-       "wars ended."),
+    md("## Prospects\nThe forecast from the positions in force (the method chosen on real outcomes, with its "
+       "calibrated interval), the expected-utility scenario with its rounds and its sensitivity to the inputs, and how "
+       "comparable wars ended."),
     code("wb.show_section('prospects')"),
     md("## Imported event data\nACLED / UCDP GED imports (`python -m parley import`), aggregated; nothing shows "
        "when the "

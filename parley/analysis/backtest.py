@@ -59,7 +59,7 @@ METHODS = ("model", "weighted_mean", "starting_median", "strongest_actor", "stat
 BASELINES = METHODS[1:]
 REFERENCE = "weighted_mean"  # difference.<method> is its MAE minus this method's
 METHOD_NAMES = {
-    "model": "model (bargaining forecast)", "weighted_mean": "weighted mean",
+    "model": "expected-utility model", "weighted_mean": "weighted mean",
     "starting_median": "weighted median, round 0", "strongest_actor": "strongest actor's position",
     "status_quo": "status quo", "midpoint": "midpoint of the extremes", "constant_50": "constant 50",
 }

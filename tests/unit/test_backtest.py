@@ -304,7 +304,7 @@ def test_track_record_sentence_gives_the_headline_error_with_its_interval_here_a
     assert "The headline method is the weighted mean, chosen on development data of DEU III" in html
     assert "missed by 24.9 points" in html and "(95% interval 18.9 to 31.8; 52 distinct forecasts" in html
     assert "on 155 EU legislative issues of DEU III it missed by 25.2" in html and "(95% interval 22.0 to 28.5)" in html
-    assert "the model (bargaining forecast) 32.9 (26.3 to 40.5)" in html and "constant 50 25.3 (17.7 to 34.0)" in html
+    assert "the expected-utility model 32.9 (26.3 to 40.5)" in html and "constant 50 25.3 (17.7 to 34.0)" in html
     assert "strongest" not in html  # no best baseline picked after the fact: a choice tuned on these cases
     assert "What the interval means:" in html and "2 issues ended" in html
     assert "Case &lt;A&gt;" in html and "<A>" not in html
