@@ -54,10 +54,11 @@ schedule: venv
 docs: venv
 	$(BIN)/python -m parley schema-docs --out docs/data-format.md
 
-# Both benchmarks; each prints its ratios against a baseline measured in the same run.
+# The benchmarks; each prints its ratios against a baseline measured in the same run.
 bench: venv chromium
 	$(BIN)/python benchmarks/bench_briefing.py
 	$(BIN)/python benchmarks/bench_import.py
+	$(BIN)/python benchmarks/bench_load.py
 
 clean:
 	rm -rf $(VENV) reports/*/ reports/index.html
