@@ -56,7 +56,7 @@ docs: venv
 
 # The benchmarks; each prints its ratios against a baseline measured in the same run.
 bench: venv chromium
-	$(BIN)/python benchmarks/bench_briefing.py
+	$(BIN)/python benchmarks/bench_briefing.py --cluster
 	$(BIN)/python benchmarks/bench_import.py
 	$(BIN)/python benchmarks/bench_load.py
 

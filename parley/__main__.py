@@ -2,4 +2,5 @@ import sys
 
 from parley.cli import main
 
-sys.exit(main())
+if __name__ == "__main__":  # not when dask's worker processes (spawned) import the main module
+    sys.exit(main())

@@ -121,6 +121,7 @@ def cmd_schedule(args) -> int:
         raise UsageError(f"cadence {args.cadence!r} is not one of: {', '.join(CADENCES)}")
     outcome = schedule.run(args.data_dir, args.cadence, since=args.since, until=args.until, out=args.out,
                            jobs=args.jobs, progress=not args.quiet, include_uncovered=args.include_uncovered,
+                           scheduler=args.scheduler,
                            verify=args.verify)
     print(schedule.summary(outcome))
     print(shown(Path(args.out) / "index.html"))
@@ -129,13 +130,15 @@ def cmd_schedule(args) -> int:
 
 def cmd_verify(args) -> int:
     from parley.pipeline import verify
+    from parley.pipeline.index import refresh_indexes
     reports = verify.find_reports(args.paths or ["reports"])  # a folder without reports: refused before any kernel
-    verdicts, failures = verify.verify_all(reports, jobs=args.jobs or os.cpu_count() or 1, progress=not args.quiet)
+    verdicts, failures = verify.verify_all(reports, jobs=args.jobs or os.cpu_count() or 1, progress=not args.quiet,
+                                           scheduler=args.scheduler)
     for verdict in verdicts:
         print(f"{shown(verdict.folder)}: {verdict.text()}")
     for folder, message in sorted(failures.items()):
         print(f"{shown(folder)}: failed: {message}")
-    verify.refresh_indexes(reports)
+    refresh_indexes(reports)
     return 0 if not failures and all(v.result == "verified" for v in verdicts) else 1
 
 
@@ -161,7 +164,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--since", help="first period (default: 12 periods before --until)")
     p.add_argument("--until", help="last period (default: the last complete one)")
     p.add_argument("--out", default="reports")
-    p.add_argument("--jobs", type=int, default=None, help="parallel renders (default: number of cores)")
+    p.add_argument("--jobs", type=int, default=None,
+                   help="worker processes of the embedded cluster, one render each (default: number of cores)")
+    p.add_argument("--scheduler", metavar="tcp://HOST:PORT", default=None,
+                   help="run on the dask cluster of this scheduler (default: $PARLEY_SCHEDULER, else an embedded "
+                        "cluster of --jobs worker processes)")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     p.add_argument("--include-uncovered", action="store_true",
                    help="also render periods that start after covered_until (default: skipped)")
@@ -178,7 +185,11 @@ def build_parser() -> argparse.ArgumentParser:
                                       "print verified, or drifted with the cells and the changed input files")
     p.add_argument("paths", nargs="*", metavar="PATH", help="a report folder, a conflict's reports folder or "
                                                            "reports/ (default: reports)")
-    p.add_argument("--jobs", type=int, default=None, help="parallel verifications (default: number of cores)")
+    p.add_argument("--jobs", type=int, default=None,
+                   help="worker processes of the embedded cluster, one verification each (default: number of cores)")
+    p.add_argument("--scheduler", metavar="tcp://HOST:PORT", default=None,
+                   help="run on the dask cluster of this scheduler (default: $PARLEY_SCHEDULER, else an embedded "
+                        "cluster of --jobs worker processes)")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     p.set_defaults(run=cmd_verify)
 
@@ -206,15 +217,23 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--start", help="start of the conflict, YYYY-MM-DD (default: today; edit conflict.toml later)")
     p.set_defaults(run=cmd_new)
 
-    p = sub.add_parser("forecast", help="bargaining-model forecast per issue from the positions in force at a date")
+    p = sub.add_parser("forecast", help="forecast per issue from the positions in force at a date: the headline "
+                                       "method with its calibrated 80%% interval, the expected-utility scenario")
     p.add_argument("data_dir")
     p.add_argument("--date", required=True, help="YYYY-MM-DD: use the positions in force on this day")
     p.add_argument("--format", default="table", help="table (default) or json")
     p.add_argument("--rounds", default="5", help="rounds of the bargaining model to run (default 5)")
-    p.add_argument("--draws", default="200", help="Monte Carlo draws for the 80%% interval (default 200; 0 = none)")
+    p.add_argument("--draws", default="200", help="draws of the inputs for the scenario's sensitivity band (default 200; 0 = none)")
     p.add_argument("--reading", default="replicating", help="replicating (default), printed or scholz-code: "
                                                              "which reading of the model's rules (docs/bargaining.md)")
     p.set_defaults(run=cmd_forecast)
+
+    p = sub.add_parser("benchmark", help="score every forecasting method on a table of decisions with known outcomes "
+                                         "(deu3: a DEU-format table, tab-separated); the headline parley leads with")
+    p.add_argument("suite", choices=("deu3",), help="the table's format: deu3 (DEU III, Arregui & Perarnaud 2021)")
+    p.add_argument("file", help="the table, e.g. data/reference/deu3/deu3-dev.tsv")
+    p.add_argument("--format", default="table", help="table (default) or json")
+    p.set_defaults(run=cmd_benchmark)
 
     p = sub.add_parser("outlook", help="the outside view: chances the war ends within 6, 12 and 24 months, and how "
                                        "comparable wars ended, from the UCDP Conflict Termination data (docs/outlook.md)")
@@ -254,6 +273,18 @@ def cmd_backtest(args) -> int:
     result = backtest.backtest(conflicts, horizons)
     sys.stdout.write(json.dumps(result, indent=2, ensure_ascii=False) + "\n" if args.format == "json"
                      else backtest.format_table(result))
+    return 0
+
+
+def cmd_benchmark(args) -> int:
+    import json
+
+    from parley.analysis import deu, methods
+    if args.format not in ("table", "json"):
+        raise UsageError(f"--format {args.format!r} is not one of: table, json")
+    result = methods.score(deu.read(args.file))
+    sys.stdout.write(json.dumps(result, indent=2, ensure_ascii=False) + "\n" if args.format == "json"
+                     else methods.format_table(result))
     return 0
 
 

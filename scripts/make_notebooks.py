@@ -93,10 +93,11 @@ briefing = nb([
     code("show(b.trajectories())\nshow(b.activity())"),
     code("wars = outcomes.load_outcomes(outcomes.find(b.conflict.folder))\n"
          "record = prospects.past_record(b)  # the backtest on data/historical, cached\n"
-         "view = outside_view.outlook_of(b)  # UCDP base rates; None when conflict.toml lacks the class fields\n"
-         "show_html(prospects.prospects_html(b, wars, forecast, record, view))\n"
+         "show_html(prospects.prospects_html(b, wars, forecast, record, outside=False))\n"
          "show(prospects.paths_chart(b, forecast))\nshow(prospects.sensitivity_chart(b))\n"
          "if record:  # past negotiations with a known outcome exist\n    show(prospects.track_record_chart(b, record))\n"
+         "view = outside_view.outlook_of(b)  # UCDP base rates; None when conflict.toml lacks the class fields\n"
+         "show_html(outside_view.section_html(b.conflict.meta, b.as_of, b.conflict.folder, wars, view))\n"
          "if view:  # how long comparable wars went on, today's duration marked\n"
          "    show(outside_view.chart(view, b.conflict.meta.name))"),
     code("from parley.report.imported_section import imported_section\n\n"
@@ -122,8 +123,13 @@ NUMBERS = """## How to read the numbers
 - **Capability, 0-100:** the actor's relative clout, with its source in `actors.csv` (in `data/russia-ukraine`,
   SIPRI 2024 military expenditure scaled so that the US = 100). An empty capability means no confirmed figure: the
   actor is left out of the bargaining model.
-- **In the model** each actor weighs capability × salience: the weighted mean and median of positions and the
-  expected-utility forecast (the cross on the stance map) follow from those weights ([model](../docs/bargaining.md)).
+- **In the model** each actor weighs capability × salience (influence × salience where `influence.csv` gives one):
+  the weighted mean and median of positions and the expected-utility scenario follow from those weights
+  ([model](../docs/bargaining.md)).
+- **The forecast** (the cross on the stance map) is the weighted mean: of the methods scored on decided EU issues
+  with known outcomes it missed by the least, and its 80% interval (the bar) is as wide as its past errors say
+  ([how it was chosen](../docs/forecasting.md)). The expected-utility simulation is a scenario, and its band over
+  draws of the inputs shows sensitivity to the coding, not a confidence interval.
 - **Trend:** an issue *deteriorated* when its gap widened by at least 5 points since the end of the previous
   period, *improved* when it narrowed by at least 5, otherwise *unchanged*."""
 
@@ -151,13 +157,14 @@ explore = nb([
        "stand out."),
     code("wb.show('timeline')"),
     md("## Stances\nThe map and the matrix show the positions in force on the last day of the period (the cross on the "
-       "map: the model's forecast); trajectories show how they moved."),
+       "map: the forecast, with its 80% interval); trajectories show how they moved."),
     code("wb.show('stance_map', 'stance_matrix')"),
     code("wb.show('trajectories')"),
     md("## Activity"),
     code("wb.show('activity')"),
-    md("## Prospects\nThe bargaining model's forecast from the positions in force, its sensitivity, and how comparable "
-       "wars ended."),
+    md("## Prospects\nThe forecast from the positions in force (the method chosen on real outcomes, with its "
+       "calibrated interval), the expected-utility scenario with its rounds and its sensitivity to the inputs, and how "
+       "comparable wars ended."),
     code("wb.show('prospects', 'paths', 'sensitivity', 'outcomes')"),
     md("## Imported event data\nACLED / UCDP GED imports (`python -m parley import`), aggregated; nothing shows "
        "when the "

@@ -6,7 +6,7 @@
 from pathlib import Path
 
 from parley.data import outcomes
-from parley.report import prospects
+from parley.report import outside_view, prospects
 from parley.report.briefing import Briefing
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -24,6 +24,7 @@ def main() -> None:
         "activity": b.activity(),
         "bargaining-paths": prospects.paths_chart(b, result),
         "war-outcomes": prospects.outcomes_chart(outcomes.load_outcomes(outcomes.find(b.conflict.folder))),
+        "outside-view": outside_view.chart(outside_view.outlook_of(b), b.conflict.meta.name),
     }
     OUT.mkdir(parents=True, exist_ok=True)
     for name, fig in figures.items():

@@ -23,7 +23,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from parley.errors import DataError, Problem
+from parley.errors import DataError, Problem, UsageError
 
 INSTITUTIONS = ("com", "ep")
 MEMBER_STATES = ("at", "be", "bu", "cr", "cy", "cz", "dk", "ee", "fi", "fr", "de", "el", "hu", "ie", "it", "lv",
@@ -209,10 +209,10 @@ def read(path) -> Table:
     try:
         with open(path, newline="", encoding="utf-8") as handle:
             rows = list(csv.reader(handle, delimiter="\t"))
-    except FileNotFoundError:
-        raise TableError([Problem(name, 0, "-", "no such file")]) from None
+    except (FileNotFoundError, IsADirectoryError):
+        raise UsageError(f"{name}: no such file") from None
     except (UnicodeDecodeError, csv.Error) as error:
-        raise TableError([Problem(name, 0, "-", f"not a tab-separated text table ({error})")]) from None
+        raise TableError([Problem(name, 1, "-", f"not a tab-separated text table ({error})")]) from None
     if not rows:
         raise TableError([Problem(name, 1, "-", "empty file: a DEU table needs a header row")])
     header = [h.strip() for h in rows[0]]

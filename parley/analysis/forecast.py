@@ -1,8 +1,10 @@
-"""The forecast of every issue on a date: the model's simulation, the weighted mean and median, and how much the
-result depends on its inputs (``uncertainty``). Orchestration only: the rules live in ``bargaining``."""
+"""The forecast of every issue on a date: the headline method chosen on real outcomes (``methods``, with its
+calibrated 80% interval), the expected-utility simulation as a scenario, the weighted mean and median, and how
+much the simulation depends on its inputs (``uncertainty``). Orchestration only: the rules live in
+``bargaining`` and ``methods``."""
 from __future__ import annotations
 
-from parley.analysis import stances, uncertainty
+from parley.analysis import methods, stances, uncertainty
 from parley.analysis.bargaining import (
     DEFAULT_READING,
     DEFAULT_ROUNDS,
@@ -24,30 +26,43 @@ def forecast(conflict, day, actors=(), issues=(), *, rounds: int = DEFAULT_ROUND
              reading: str | Reading = DEFAULT_READING, draws: int | None = None, spread: dict | None = None) -> dict:
     """The forecast for every issue (of the selection) from the positions in force at `day`.
 
-    Per issue: weighted mean and median now, the forecast (median after `rounds` rounds) and the
-    median after each round (round 0 first), the 80% interval of a seeded Monte Carlo over the
-    inputs (`draws` draws, default ``uncertainty.DEFAULT_DRAWS``; 0 for none) and the actor holding
-    more than half the weight, if any. Issues where no weighed actor has a position get nulls.
+    Per issue: `forecast` and `interval` are the headline method's (``methods.record()``: chosen on the
+    DEU III development half, docs/forecasting.md) with its calibrated 80% interval, `method` names it;
+    `scenarios["bdm"]` is the expected-utility simulation (the median after `rounds` rounds, and after
+    each round in `medians`, round 0 first); `sensitivity` is the 10th-90th percentile of that simulation
+    over `draws` seeded draws of the inputs (default ``uncertainty.DEFAULT_DRAWS``; 0 for none): how much
+    it depends on the inputs, not a confidence interval. Also the weighted mean and median now and the
+    actor holding more than half the weight, if any. Issues where no weighed actor has a position get nulls.
     """
     draws = uncertainty.DEFAULT_DRAWS if draws is None else draws
     day = stances.timestamp(day)
     data = inputs_at(conflict, day, actors, issues)
     issue_ids = [i for i in conflict.issues["issue_id"] if not issues or i in issues]
-    result = {"date": f"{day:%Y-%m-%d}", "reading": reading_of(reading).name, "rounds": rounds, "draws": draws,
-              "issues": {}}
+    stored = methods.record()
+    result = {"date": f"{day:%Y-%m-%d}", "method": stored["headline"]["method"],
+              "headline": {**stored["headline"], "source": stored["source"], "rule": stored["rule"],
+                           "bdm_mae": stored["mae"].get("bdm"), "constant_50_mae": stored["mae"].get("constant_50")},
+              "reading": reading_of(reading).name, "rounds": rounds, "draws": draws, "issues": {}}
     groups = dict(tuple(data.groupby("issue_id", sort=False)))
     for issue_id in issue_ids:
         frame = groups.get(issue_id, data.iloc[:0])
         sim = simulate(frame, rounds=rounds, reading=reading)
+        lead = methods.headline(frame, stored)
         found = uncertainty.assess(frame, issue_id, draws=draws, spread=spread, rounds=rounds, reading=reading)
         shares = uncertainty.weight_shares(frame)
         paths = dict(zip(sim.actor_ids, sim.history.T.tolist()))
+        sensitivity = [_round(v) for v in found["interval"]] if found["interval"] else None
         result["issues"][issue_id] = {
+            "method": lead["method"],
+            "forecast": _round(lead["forecast"]),
+            "interval": [_round(v) for v in lead["interval"]] if lead["interval"] else None,
             "weighted_mean": _round(weighted_mean(frame)),
             "weighted_median": _round(weighted_median(frame)),
-            "forecast": _round(sim.forecast),
+            "scenarios": {"bdm": {"forecast": _round(sim.forecast), "reading": reading_of(reading).name,
+                                  "rounds": rounds, "medians": [_round(m) for m in sim.medians],
+                                  "sensitivity": sensitivity}},
             "medians": [_round(m) for m in sim.medians],
-            "interval": [_round(v) for v in found["interval"]] if found["interval"] else None,
+            "sensitivity": sensitivity,
             "near_share": _round(found["near_share"]),
             "dominant_actor": found["dominance"]["actor_id"] if found["dominance"] else None,
             "dominance": found["dominance"],
@@ -71,17 +86,23 @@ def _number(value, width: int = 8) -> str:
 
 def format_table(result: dict) -> str:
     """A fixed-width text table of a forecast() result: one block per issue, one line per actor."""
-    lines = [f"Forecast from the positions in force on {result['date']} "
-             f"(0-100 scale; weights = influence or capability x salience; {result['reading']} reading, "
-             f"{result['rounds']} rounds, 80% interval from {result['draws']} draws)", ""]
+    lead = result["headline"]
+    lines = [f"Forecast from the positions in force on {result['date']} (0-100 scale; weights = influence or "
+             f"capability x salience)",
+             f"Headline: {result['method']}, chosen on {lead['n']} decided EU issues (DEU III development half; "
+             f"MAE {lead['mae']:.1f}, expected-utility model {lead['bdm_mae']:.1f}); 80% interval = forecast +- "
+             f"{lead['half_width80']:.1f}, measured coverage {lead['coverage80'] * 100:.0f}%",
+             f"Scenario: the expected-utility model ({result['reading']} reading, {result['rounds']} rounds); "
+             f"sensitivity = its 10th-90th percentile over {result['draws']} draws of the inputs", ""]
     for issue_id, issue in result["issues"].items():
-        interval = issue["interval"]
-        lines.append(f"{issue_id}: weighted mean {_number(issue['weighted_mean'], 0).strip()}, "
-                     f"weighted median {_number(issue['weighted_median'], 0).strip()}, "
-                     f"forecast {_number(issue['forecast'], 0).strip()}"
-                     + (f", 80% interval {interval[0]:.1f}-{interval[1]:.1f}" if interval else ""))
+        interval, bdm, band = issue["interval"], issue["scenarios"]["bdm"], issue["sensitivity"]
+        lines.append(f"{issue_id}: forecast {_number(issue['forecast'], 0).strip()} ({issue['method']})"
+                     + (f", 80% interval {interval[0]:.1f}-{interval[1]:.1f}" if interval else "")
+                     + f"; weighted median {_number(issue['weighted_median'], 0).strip()}")
+        lines.append(f"  expected-utility scenario: {_number(bdm['forecast'], 0).strip()}"
+                     + (f" (sensitivity to the inputs {band[0]:.1f}-{band[1]:.1f})" if band else ""))
         if issue["medians"]:
-            lines.append("  median by round: " + " -> ".join(f"{m:g}" for m in issue["medians"]))
+            lines.append("  scenario median by round: " + " -> ".join(f"{m:g}" for m in issue["medians"]))
         if issue["dominant_actor"]:
             share = issue["actors"][issue["dominant_actor"]]["weight_share"]
             lines.append(f"  dominant: {issue['dominant_actor']} holds {share * 100:.0f}% of the weight")

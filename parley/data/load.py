@@ -68,6 +68,32 @@ def empty_influence() -> pd.DataFrame:
     return frame.astype({"influence": float})
 
 
+def influence_in_force(influence: pd.DataFrame | None, day) -> pd.DataFrame | None:
+    """The influence rows in force on `day`: valid_from on or before it and valid_until (if any) on or after.
+
+    A row without valid_from (an old folder, or an undated row) holds on every day: the caller cannot tell
+    when it became known, which is why `backtest` warns about undated influence.
+    """
+    if influence is None or influence.empty:
+        return influence
+    day = pd.Timestamp(day)
+    start = pd.to_datetime(influence["valid_from"]) if "valid_from" in influence else None
+    end = pd.to_datetime(influence["valid_until"]) if "valid_until" in influence else None
+    keep = pd.Series(True, index=influence.index)
+    if start is not None:
+        keep &= start.isna() | (start <= day)
+    if end is not None:
+        keep &= end.isna() | (end >= day)
+    return influence[keep]
+
+
+def influence_undated(influence: pd.DataFrame | None) -> bool:
+    """Whether any influence row lacks valid_from: then a forecast for a past day may use influence coded later."""
+    if influence is None or influence.empty:
+        return False
+    return "valid_from" not in influence or bool(pd.isna(influence["valid_from"]).any())
+
+
 # --- reading text tables ----------------------------------------------------------------------
 
 def _safe_path(folder: Path, name: str, label: str, problems: list[Problem]) -> Path | None:
@@ -282,9 +308,7 @@ def _cross_check(label_of: dict[str, str], tables: dict[str, pd.DataFrame], meta
     _check_influence(tables.get("influence.csv"), label_of.get("influence.csv", ""), actors, issues, known, problems)
     _check_coverage(tables, label_of, meta, problems)
     if "outcome.csv" in tables:
-        label, outcome = label_of["outcome.csv"], tables["outcome.csv"]
-        for line, issue_id in outcome.loc[_names_unknown(outcome["issue_id"], issues), "issue_id"].items():
-            known(_split_ids(issue_id), issues, label, line, "issue_id", "issue")
+        _check_outcome(tables, label_of, issues, known, problems)
     if meta is not None:
         lines = meta_lines or {}
         known(meta.default_actors, actors, meta_label, lines.get("default_actors", 1), "default_actors", "actor")
@@ -363,22 +387,75 @@ def _check_coverage(tables: dict[str, pd.DataFrame], label_of: dict[str, str], m
                                             "(conflict.toml): move covered_until or leave the row out"))
 
 
+def _day(value) -> str | None:
+    """A raw cell as an ISO date string, or None when empty or not a date (its own check reports that)."""
+    return value if isinstance(value, str) and schema.is_iso_date(value) else None
+
+
 def _check_influence(influence: pd.DataFrame | None, label: str, actors, issues, known,
                      problems: list[Problem]) -> None:
-    """influence.csv (when the folder has one) names known actors and issues, with one row per (actor, issue)."""
-    if influence is None:
-        return
-    suspect = (_names_unknown(influence["actor_id"], actors) | _names_unknown(influence["issue_id"], issues)
-               | _repeated(influence, ["actor_id", "issue_id"]))
-    first: dict[tuple, int] = {}
-    for line, row in influence[suspect].iterrows():
+    """influence.csv names known actors and issues; one row per (actor, issue) in force on any day; dated rows
+    have a source written no later than their valid_from (a forecast for that day could have known it)."""
+    periods: dict[tuple, list[tuple[int, str | None, str | None]]] = {}
+    for line, row in (influence.iterrows() if influence is not None else ()):
         known(_split_ids(row["actor_id"]), actors, label, line, "actor_id", "actor")
         known(_split_ids(row["issue_id"]), issues, label, line, "issue_id", "issue")
+        start, end = _day(row.get("valid_from")), _day(row.get("valid_until"))
+        if start and end and end < start:
+            problems.append(Problem(label, line, "valid_until", f"{end} is before valid_from {start}"))
+        if start:
+            written = schema.text_dates(row["source"] if isinstance(row["source"], str) else "")
+            if not written:
+                problems.append(Problem(label, line, "source", "a dated row's source must say when it was written "
+                                        "(a YYYY-MM-DD in `source`), so that it can be checked against valid_from"))
+            elif max(written).isoformat() > start:
+                problems.append(Problem(label, line, "valid_from", f"{start} is before the source's date "
+                                        f"{max(written)}: an influence row holds only from when its source could "
+                                        "be known"))
         key = (row["actor_id"], row["issue_id"])
-        if key in first:
-            problems.append(Problem(label, line, "issue_id",
-                                    f"second influence row of {key[0]} on {key[1]} (first on line {first[key]})"))
-        first.setdefault(key, line)
+        for other, other_start, other_end in periods.get(key, []):
+            if _overlap(start, end, other_start, other_end):
+                problems.append(Problem(label, line, "issue_id", f"second influence row of {key[0]} on {key[1]} in "
+                                        f"force on the same days (first on line {other}); give both rows valid_from "
+                                        "and periods that do not overlap"))
+                break
+        periods.setdefault(key, []).append((line, start, end))
+
+
+def _overlap(start: str | None, end: str | None, other_start: str | None, other_end: str | None) -> bool:
+    """Whether two influence periods share a day (None = open at that end; an undated row holds always)."""
+    return (start is None or other_end is None or start <= other_end) and \
+        (other_start is None or end is None or other_start <= end)
+
+
+def _check_outcome(tables: dict[str, pd.DataFrame], label_of: dict[str, str], issues, known,
+                   problems: list[Problem]) -> None:
+    """outcome.csv names known issues; an outcome is given exactly when a deal was made; and the issue's scale
+    reaches from 0 to 100 in positions taken before the outcome (docs/codebook.md, section 1)."""
+    outcome = tables["outcome.csv"]
+    label = label_of["outcome.csv"]
+    positions = tables.get("positions.csv")
+    for line, row in outcome.iterrows():
+        known(_split_ids(row["issue_id"]), issues, label, line, "issue_id", "issue")
+        deal = row.get("deal")
+        failed = isinstance(deal, str) and deal.strip() == "false"
+        given = isinstance(row["outcome"], str) and row["outcome"].strip() != ""
+        if failed and given:
+            problems.append(Problem(label, line, "outcome", "deal is false: a failed negotiation has no agreed text "
+                                    "to place, so leave outcome empty"))
+        elif not failed and not given:
+            problems.append(Problem(label, line, "outcome", "is empty: give the outcome on the agreed text, or set "
+                                    "deal to false for a negotiation that produced no agreement"))
+        day = _day(row["date"])
+        if positions is None or day is None or (issues is not None and row["issue_id"] not in issues):
+            continue
+        before = positions[(positions["issue_id"] == row["issue_id"]) & (positions["date"] < day)]
+        values = pd.to_numeric(before["position"], errors="coerce").dropna()
+        if values.empty or values.min() > 0 or values.max() < 100:
+            span = "none" if values.empty else f"{values.min():g} to {values.max():g}"
+            problems.append(Problem(label, line, "issue_id", f"positions on {row['issue_id']} before the outcome "
+                                    f"({day}) span {span}, not 0 to 100: the scale's ends must be the most extreme "
+                                    "positions parties took before the outcome (docs/codebook.md, section 1)"))
 
 
 def _typed(tables: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
@@ -399,9 +476,17 @@ def _typed(tables: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
     positions = positions.sort_values(["actor_id", "issue_id", "date"], kind="stable")
     typed = {"actors": actors, "issues": issues, "events": events, "positions": positions}
     if "influence.csv" in tables:
-        typed["influence"] = tables["influence.csv"].copy()
+        influence = tables["influence.csv"]
+        typed["influence"] = influence.assign(**{
+            column: dates(influence[column]) if column in influence else pd.Series(pd.NaT, index=influence.index,
+                                                                                  dtype="datetime64[s]")
+            for column in ("valid_from", "valid_until")})
     if "outcome.csv" in tables:
-        typed["outcome"] = tables["outcome.csv"].assign(date=dates(tables["outcome.csv"]["date"]))
+        outcome = tables["outcome.csv"]
+        deal = outcome["deal"] if "deal" in outcome else pd.Series(None, index=outcome.index, dtype=object)
+        implemented = outcome["implemented"] if "implemented" in outcome else pd.Series(float("nan"), index=outcome.index)
+        typed["outcome"] = outcome.assign(date=dates(outcome["date"]), deal=deal.ne("false"),
+                                          implemented=implemented.astype(float))
     return typed
 
 

@@ -145,6 +145,19 @@ def read_conflict_meta(folder: str | Path) -> ConflictMeta:
 DEFAULT_OUTCOMES = Path(__file__).resolve().parents[2] / "data" / "reference" / "war_outcomes.csv"
 
 
+TERMINATION_FILE = "ucdp-term-acd-3-2021.csv"  # UCDP Conflict Termination data (parley.data.termination)
+DEFAULT_TERMINATION = DEFAULT_OUTCOMES.parent / TERMINATION_FILE
+
+
+def find_termination(conflict_folder: str | Path | None = None) -> Path | None:
+    """The UCDP termination file beside a conflict folder (../reference/), else the one shipped with parley."""
+    if conflict_folder is not None:
+        beside = Path(conflict_folder).parent / "reference" / TERMINATION_FILE
+        if beside.is_file():
+            return beside
+    return DEFAULT_TERMINATION if DEFAULT_TERMINATION.is_file() else None
+
+
 def find_outcomes(conflict_folder: str | Path | None = None) -> Path | None:
     """The war-outcomes reference table beside a conflict folder (../reference/), else the one shipped with parley."""
     if conflict_folder is not None:
@@ -186,12 +199,13 @@ def conflict_files(folder: str | Path) -> list[Path]:
 
 
 def briefing_inputs(folder: str | Path) -> list[Path]:
-    """Every data file a briefing reads: its own tables, imported events, the reference table, the historical cases."""
+    """Every data file a briefing reads: its own tables, imported events, the reference tables (war outcomes, UCDP
+    termination data), the historical cases."""
     folder = Path(folder)
     extra = [folder / name for name in (ALIASES_FILE, IMPORTED_FILE) if (folder / name).is_file()]
-    outcomes = find_outcomes(folder)
+    reference = [path for path in (find_outcomes(folder), find_termination(folder)) if path]
     history = [path for case in historical_cases(find_historical(folder)) for path in conflict_files(case)]
-    return conflict_files(folder) + extra + ([outcomes] if outcomes else []) + history
+    return conflict_files(folder) + extra + reference + history
 
 
 def _dates_in(path: Path, columns: tuple[str, ...]) -> list[dt.date]:

@@ -105,6 +105,15 @@ def is_iso_date(value: str) -> bool:
     return True
 
 
+TEXT_DATE = re.compile(r"(?<!\d)(\d{4}-\d{2}-\d{2})(?!\d)")
+
+
+def text_dates(source: str) -> list[dt.date]:
+    """The real YYYY-MM-DD dates written in a source text ('Reuters, 2025-05-16', 'report of 2025-05-16'): when a
+    source was written, for the sourcing audit and for influence rows' valid_from."""
+    return [dt.date.fromisoformat(m) for m in TEXT_DATE.findall(source or "") if is_iso_date(m)]
+
+
 def is_id_list(value: str) -> bool:
     parts = value.split(LIST_SEPARATOR)
     return all(ID_RE.match(p.strip()) for p in parts)
@@ -282,6 +291,14 @@ def _declare_tables() -> dict:
             "veto": pa.Column(str, one_of(TRUE_FALSE),
                               description="`true` if the actor can in fact block any settlement of the issue, "
                                           "else `false`."),
+            "valid_from": pa.Column(str, iso_date(), nullable=True, required=False,
+                                    description="Optional: first day the row is in force, YYYY-MM-DD; its source "
+                                                "must be dated on or before it (a YYYY-MM-DD in `source`). A "
+                                                "forecast for a day uses only rows in force that day. Empty or no "
+                                                "column = undated (in force always; `backtest` warns of look-ahead)."),
+            "valid_until": pa.Column(str, iso_date(), nullable=True, required=False,
+                                     description="Optional: last day the row is in force, YYYY-MM-DD, not before "
+                                                 "`valid_from`; empty = open-ended."),
             "rationale": text("Why this figure: which instrument or decision right the actor holds on the issue."),
             "source": text("Outlet or document and its date."),
             "source_url": url(),
@@ -316,9 +333,17 @@ def _declare_tables() -> dict:
                                   description="Issue settled; must be in issues.csv; one row per issue."),
             "date": pa.Column(str, iso_date(), description="When the outcome was fixed (e.g. a signature), YYYY-MM-DD; "
                                                            "the backtest forecasts from months before it."),
-            "outcome": pa.Column(float, score(), coerce=True,
-                                 description="0-100 on the issue's scale, coded from the agreement text and its "
-                                             "implementation (or the state of things when talks failed)."),
+            "outcome": pa.Column(float, score(), coerce=True, nullable=True,
+                                 description="0-100 on the issue's scale, coded on the agreed text as signed "
+                                             "(docs/codebook.md, section 6); empty only when `deal` is `false`."),
+            "implemented": pa.Column(float, score(), coerce=True, nullable=True, required=False,
+                                     description="Optional, 0-100 on the same scale: where implementation actually "
+                                                 "ended (reported beside the outcome, never scored in its place); "
+                                                 "empty = not coded."),
+            "deal": pa.Column(str, one_of(TRUE_FALSE), nullable=True, required=False,
+                              description="Optional: `false` when the negotiation produced no agreement on the "
+                                          "issue (then `outcome` stays empty and the backtest scores the row in "
+                                          "its deal / no-deal step); empty or no column = `true`."),
             "description": text("What was settled (or not), in a sentence of checked facts."),
             "source": text("Outlet or document and its date."),
             "source_url": url(),
@@ -440,8 +465,13 @@ CROSS_TABLE_RULES = (
     "`events.date`, `events.end_date` and `positions.date` are not after `covered_until` (conflict.toml).",
     "One position row per (actor_id, issue_id, date).",
     "`influence.actor_id` and `influence.issue_id` name an actor of actors.csv and an issue of issues.csv; "
-    "one influence row per (actor_id, issue_id).",
-    "`outcome.issue_id` names issues of issues.csv, one outcome row per issue.",
+    "one influence row per (actor_id, issue_id) in force on any day (rows of one pair need `valid_from` and "
+    "periods that do not overlap); `valid_until` is not before `valid_from`, and the row's source is dated "
+    "(a YYYY-MM-DD in `source`) on or before `valid_from`.",
+    "`outcome.issue_id` names issues of issues.csv, one outcome row per issue; `outcome` is given unless `deal` is "
+    "`false`, and empty when it is.",
+    "For every issue with an outcome.csv row, the positions dated before the outcome's date include a 0 and a 100: "
+    "the scale's ends are the most extreme positions parties took before the outcome (docs/codebook.md).",
     "Files are UTF-8 (with or without BOM), comma-delimited, with one header row and no duplicated column; "
     f"at most {MAX_CSV_BYTES // (1024 * 1024)} MB; inside the conflict folder (no symlinks out of it).",
 )

@@ -36,7 +36,6 @@ URL_DATES = (  # a date in an address's path: /2025/05/16/, /2025/may/16/, /2025
     re.compile(r"/(?P<y>(?:19|20)\d\d)-(?P<m>\d\d)-(?P<d>\d\d)(?!\d)"),
     re.compile(r"/(?P<y>(?:19|20)\d\d)(?P<m>\d\d)(?P<d>\d\d)(?:/|$|-)"),
 )
-TEXT_DATE = re.compile(r"(?<!\d)(\d{4}-\d{2}-\d{2})(?!\d)")
 
 
 @dataclass(frozen=True)
@@ -276,11 +275,6 @@ def url_date(url: str | None) -> dt.date | None:
     return None
 
 
-def text_dates(source: str) -> list[dt.date]:
-    """The YYYY-MM-DD dates written in a source text ('Reuters, 2025-05-16', 'report of 2025-05-16')."""
-    return [d for d in (_date(m) for m in TEXT_DATE.findall(source or "")) if d is not None]
-
-
 def _date_problem(r: Row, when: dt.date, column: str) -> Problem | None:
     if r.table == "positions" and when < r.start - dt.timedelta(days=TIMEZONE_DAYS):
         return Problem(r.file, r.line, column, f"source dated {when}, before the statement of {r.start}: "
@@ -299,7 +293,7 @@ def far_dates(rows: list[Row]) -> list[Problem]:
     for r in rows:
         if r.start is None or r.grade == "specialist":
             continue
-        written = text_dates(r.source)
+        written = schema.text_dates(r.source)
         if written:  # several dates in the text: judge the nearest to the row
             nearest = min(written, key=lambda d: abs((d - r.start).days))
             problem = _date_problem(r, nearest, "source")

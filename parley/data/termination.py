@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from parley.data import schema
+from parley.data import meta, schema
 from parley.data.load import check_table, read_text_table
 from parley.errors import DataError, Problem
 
@@ -36,23 +36,15 @@ class Release:
 RELEASE = Release(
     name="UCDP Conflict Termination Dataset (conflict level, with UCDP/PRIO Armed Conflict fields)",
     version="3-2021",
-    file="ucdp-term-acd-3-2021.csv",
+    file=meta.TERMINATION_FILE,
     sha256="dfa795ff1803df45bc27d0ba90c00cef9a87d9760aa5f691743ff69da8e3023e",
     citation="Kreutz, Joakim (2010). How and When Armed Conflicts End: Introducing the UCDP Conflict Termination "
              "Dataset. Journal of Peace Research 47(2): 243-250. Uppsala Conflict Data Program (UCDP).",
     licence="CC BY 4.0",
 )
 
-DEFAULT_PATH = Path(__file__).resolve().parent.parent.parent / "data" / "reference" / RELEASE.file
-
-
-def find(conflict_folder: str | Path | None = None) -> Path | None:
-    """The termination file beside a conflict folder (../reference/), else the one shipped with parley, else None."""
-    if conflict_folder is not None:
-        beside = Path(conflict_folder).parent / "reference" / RELEASE.file
-        if beside.is_file():
-            return beside
-    return DEFAULT_PATH if DEFAULT_PATH.is_file() else None
+DEFAULT_PATH = meta.DEFAULT_TERMINATION
+find = meta.find_termination  # beside a conflict folder (../reference/), else the one shipped with parley
 
 
 def digest(path: str | Path) -> str:
@@ -107,57 +99,50 @@ def last_year(table: pd.DataFrame) -> int:
     return int(table["year"].astype(int).max())
 
 
-def _episode_type(codes: set[int]) -> str:
-    """Interstate if any year was interstate; else internationalized if any year was; else the one remaining type."""
-    for code in (2, 4, 3, 1):
-        if code in codes:
-            return schema.UCDP_TYPES[code]
-    raise ValueError(codes)  # unreachable: the schema allows only 1-4
+TYPE_PRECEDENCE = (2, 4, 3, 1)  # an episode is interstate if any year was, else internationalized if any was, ...
 
 
-def _episode_incompatibility(codes: set[int]) -> str:
-    """Territory or government when every year says so; both when the years differ or say both."""
-    return schema.UCDP_INCOMPATIBILITIES[codes.pop()] if len(codes) == 1 else "both"
-
-
-def _runs(table: pd.DataFrame) -> list[tuple[str, pd.DataFrame]]:
-    """Each episode's rows as runs of consecutive years, with the id the result uses.
+def _runs(table: pd.DataFrame) -> pd.DataFrame:
+    """The rows sorted by episode id and year, with `run` numbering runs of consecutive years and `episode` naming
+    each run.
 
     UCDP defines an episode as consecutive active years. In v3-2021, ten conflicts that became active again in 2020
     carry their 2020 row under the previous episode's id, after a gap; such a later run is an episode of its own,
     named ``<conflictep_id>-<first year>``, so that no episode spans years without fighting.
     """
-    out = []
-    years = table["year"].astype(int)
-    for episode_id, rows in table.assign(_year=years).sort_values("_year").groupby("conflictep_id", sort=True):
-        run_start = (rows["_year"].diff() != 1).cumsum()
-        for number, run in rows.groupby(run_start, sort=True):
-            name = str(episode_id) if number == 1 else f"{episode_id}-{run['_year'].iloc[0]}"
-            out.append((name, run.drop(columns="_year")))
-    return out
+    rows = table.assign(_year=table["year"].astype(int), _id=table["conflictep_id"].astype(int))
+    rows = rows.sort_values(["_id", "_year"], kind="stable")
+    breaks = (rows["_id"].diff() != 0) | (rows["_year"].diff() != 1)
+    rows["run"] = breaks.cumsum()
+    first_year = rows.groupby("run")["_year"].transform("first")
+    later = rows.groupby("_id")["run"].transform("first") != rows["run"]
+    rows["episode"] = rows["conflictep_id"].where(~later, rows["conflictep_id"] + "-" + first_year.astype(str))
+    return rows
 
 
 def episodes(table: pd.DataFrame) -> pd.DataFrame:
     """One row per conflict episode: episode, conflict_id, location, side_a, side_b, start, end (NaT while active at
     the end of the data), ended, outcome (parley's words, None while active), type, incompatibility, intensity,
     duration_days (to the end, or to 31 December of the data's last year for an active episode)."""
-    censor = dt.date(last_year(table), 12, 31)
-    rows = []
-    for name, run in _runs(table):
-        final = run.iloc[-1]
-        start = _dmy(run["start_date2"].iloc[0])
-        ended = final["confterm"] == "1"
-        end = _dmy(final["ependdate"]) if ended else None
-        rows.append({
-            "episode": name, "conflict_id": int(final["conflict_id"]), "location": final["location"],
-            "side_a": final["side_a"], "side_b": final["side_b"], "start": start, "end": end, "ended": ended,
-            "outcome": schema.UCDP_OUTCOMES[_code(final["outcome"])] if ended else None,
-            "type": _episode_type({int(c) for c in run["type_of_conflict"]}),
-            "incompatibility": _episode_incompatibility({int(c) for c in run["incompatibility"]}),
-            "intensity": "war" if (run["intensity_level"] == "2").any() else "minor",
-            "duration_days": ((end or censor) - start).days,
-        })
-    frame = pd.DataFrame(rows)
+    censor = pd.Timestamp(last_year(table), 12, 31)
+    rows = _runs(table)
+    rows["_type_rank"] = rows["type_of_conflict"].astype(int).map({c: r for r, c in enumerate(TYPE_PRECEDENCE)})
+    by_run = rows.groupby("run", sort=True)
+    final = by_run.tail(1).set_index("run")
+    frame = pd.DataFrame({
+        "episode": final["episode"], "conflict_id": final["conflict_id"].astype(int), "location": final["location"],
+        "side_a": final["side_a"], "side_b": final["side_b"],
+        "start": pd.to_datetime(by_run["start_date2"].first(), format="%d/%m/%Y"),
+        "end": pd.to_datetime(final["ependdate"].where(final["confterm"] == "1"), format="%d/%m/%Y"),
+        "ended": final["confterm"] == "1",
+        "outcome": final["outcome"].where(final["confterm"] == "1").map(
+            lambda code: schema.UCDP_OUTCOMES[_code(code)] if isinstance(code, str) else None),
+        "type": by_run["_type_rank"].min().map(lambda rank: schema.UCDP_TYPES[TYPE_PRECEDENCE[rank]]),
+        "incompatibility": [schema.UCDP_INCOMPATIBILITIES[int(codes.iloc[0])] if codes.nunique() == 1 else "both"
+                            for _, codes in by_run["incompatibility"]],
+        "intensity": by_run["intensity_level"].agg(lambda levels: "war" if (levels == "2").any() else "minor"),
+    })
+    frame["duration_days"] = (frame["end"].fillna(censor) - frame["start"]).dt.days.astype(int)
     for column in ("start", "end"):
-        frame[column] = pd.to_datetime(frame[column]).astype("datetime64[s]")
-    return frame
+        frame[column] = frame[column].astype("datetime64[s]")
+    return frame.sort_values("episode").reset_index(drop=True)

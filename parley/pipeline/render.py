@@ -8,8 +8,11 @@ report, the log of the failed run. Nothing here analyses data; it moves files an
 
 from __future__ import annotations
 
+import base64
 import contextlib
 import fcntl
+import functools
+import gzip
 import hashlib
 import html
 import json
@@ -17,8 +20,8 @@ import os
 import re
 import shutil
 import subprocess
+import sys
 import tempfile
-import threading
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -29,13 +32,16 @@ from parley.data.meta import ConflictMeta, briefing_inputs, read_conflict_meta
 from parley.data.periods import Period
 from parley.digest import code_digest, package_digest
 from parley.errors import ParleyError, RenderError, UsageError
+from parley.pipeline.kernels import KERNEL, KernelPool, running_kernel
 
 ROOT = Path(__file__).resolve().parents[2]
 NOTEBOOK = ROOT / "notebooks" / "briefing.ipynb"
-PLOTLY_JS = "plotly-cartesian-4.1.1.min.js"
+PLOTLY_JS = "plotly-parley-4.1.1.min.js"
+# The trace types the vendored partial bundle holds (scripts/build_plotly_bundle.sh builds it with these).
+PLOTLY_TRACES = frozenset({"scatter", "bar", "heatmap"})
+PLOTLY_MIME = "application/vnd.plotly.v1+json"
 FORMATS = ("html", "pdf")
 MANIFEST = "manifest.json"
-KERNEL = "python3"
 EXECUTION_TIMEOUT = 600
 
 
@@ -137,51 +143,16 @@ def _clean_stale_temporaries(folder: Path) -> None:
 
 # --- steps -------------------------------------------------------------------------------------
 
-# Imports the briefing notebook needs; the kernel loads them while this process imports papermill.
-WARM_UP = "import parley.report.notebook\nparley.notebook.warm_up()"
+def import_papermill():
+    """papermill, imported without ``rfc3987_syntax``, which jsonschema (through nbformat) imports when installed
+    (jupyterlab's dependencies bring it) and which builds a grammar for the "iri" string format on import: about
+    1 s of CPU in every process, for a format no notebook schema uses. jsonschema imports it under
+    ``suppress(ImportError)``; a None in sys.modules makes that import fail fast. Nothing else changes."""
+    if "jsonschema" not in sys.modules:
+        sys.modules.setdefault("rfc3987_syntax", None)
+    import papermill
 
-
-def _warm_up(manager) -> None:
-    """Import parley in the kernel silently: no execution count, no output, nothing in the notebook changes."""
-    client = manager.blocking_client()
-    client.start_channels()
-    try:
-        client.wait_for_ready(timeout=60)
-        client.execute_interactive(WARM_UP, silent=True, store_history=False, timeout=60, output_hook=lambda msg: None)
-    except Exception:  # noqa: BLE001 - warm-up is an optimisation; the real run reports real errors
-        pass
-    finally:
-        client.stop_channels()
-
-
-@contextlib.contextmanager
-def running_kernel(cwd: Path):
-    """The one owner of a render's kernel: started here, and stopped here whatever happens in the block.
-
-    The kernel boots and imports parley on the other core while this process imports papermill
-    (seconds, mostly nbformat's jsonschema); execute() waits for the warm-up before running.
-    Its sockets live in a private ``parley-kernel-*`` folder (only this user can talk to the kernel;
-    TCP would be any local user); the process and the folder are gone when the block ends, even when
-    starting the kernel itself failed half-way.
-    """
-    from jupyter_client.manager import KernelManager
-
-    sockets = tempfile.mkdtemp(prefix="parley-kernel-")
-    manager = None
-    try:
-        manager = KernelManager(kernel_name=KERNEL, transport="ipc", ip=os.path.join(sockets, "kernel"))
-        try:
-            manager.start_kernel(cwd=str(cwd), env={**os.environ, "PYDEVD_DISABLE_FILE_VALIDATION": "1"})
-        except Exception as err:  # noqa: BLE001 - a missing kernel spec, a dead interpreter: one message
-            raise RenderError(f"could not start the notebook kernel: {type(err).__name__}: {err}") from None
-        manager.parley_warm_up = threading.Thread(target=_warm_up, args=(manager,), daemon=True)
-        manager.parley_warm_up.start()
-        yield manager
-    finally:
-        if manager is not None:
-            with contextlib.suppress(Exception):
-                manager.shutdown_kernel(now=True)
-        shutil.rmtree(sockets, ignore_errors=True)
+    return papermill
 
 
 def execute(notebook: Path, parameters: dict | None, output: Path, kernel) -> None:
@@ -190,11 +161,10 @@ def execute(notebook: Path, parameters: dict | None, output: Path, kernel) -> No
     A data error raised inside it comes back as DataError text; no parameters run the notebook as it is.
     """
     try:
-        import papermill
+        papermill = import_papermill()
         from papermill.exceptions import PapermillExecutionError
 
-        if getattr(kernel, "parley_warm_up", None) is not None:
-            kernel.parley_warm_up.join()
+        kernel.parley_warm_up.join()
 
         # no cwd= here: papermill would chdir this whole process (threads share it); the kernel already runs there
         papermill.execute_notebook(str(notebook), str(output), parameters=parameters,
@@ -227,15 +197,36 @@ def _output_html(output: dict) -> str:
     return ""
 
 
+@functools.lru_cache(maxsize=1)
+def packed_plotly_js() -> str:
+    """The vendored plotly.js gzip-compressed (no name, no time: the same bytes every run) and base64-encoded.
+
+    A third of the bundle's 1.2 MB; draw.js inflates it in the browser. Computed once per process (a worker
+    renders many briefings)."""
+    raw = (resources.files("parley.report") / "vendor" / PLOTLY_JS).read_bytes()
+    return base64.b64encode(gzip.compress(raw, compresslevel=9, mtime=0)).decode("ascii")
+
+
+def check_trace_types(cells: list[dict]) -> None:
+    """Every chart's trace types are in the vendored bundle; a missing one would leave a chart blank in the page."""
+    for cell in cells:
+        for output in cell.get("outputs", []):
+            spec = output.get("data", {}).get(PLOTLY_MIME)
+            missing = {trace.get("type", "scatter") for trace in (spec or {}).get("data", [])} - PLOTLY_TRACES
+            if missing:
+                raise RenderError(f"a chart draws trace type {', '.join(sorted(missing))}, which the vendored "
+                                  f"plotly.js bundle ({PLOTLY_JS}) lacks; add it in scripts/build_plotly_bundle.sh")
+
+
 def to_html(executed: Path, title: str) -> str:
-    """The executed notebook as one offline HTML page: code cells' outputs only, plotly.js inlined once."""
+    """The executed notebook as one offline HTML page: code cells' outputs only, plotly.js embedded once."""
     cells = json.loads(executed.read_text(encoding="utf-8"))["cells"]
+    check_trace_types(cells)
     body = "\n".join(
         f'<section class="parley-cell">{"".join(_output_html(o) for o in cell.get("outputs", []))}</section>'
         for cell in cells if cell.get("cell_type") == "code" and cell.get("outputs")
     )
     assets = resources.files("parley.report")
-    plotly_js = (assets / "vendor" / PLOTLY_JS).read_text(encoding="utf-8")
     css = (assets / "templates" / "briefing.css").read_text(encoding="utf-8")
     draw = (assets / "templates" / "draw.js").read_text(encoding="utf-8")
     return (
@@ -244,7 +235,8 @@ def to_html(executed: Path, title: str) -> str:
         "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; script-src 'unsafe-inline'; "
         "style-src 'unsafe-inline'; img-src data:; font-src data:\">\n"
         f"<title>{html.escape(title)}</title>\n<style>\n{css}\n</style>\n"
-        f"<script>\n{plotly_js}\n</script>\n<script>\n{draw}\n</script>\n</head>\n"
+        f"<script type=\"application/gzip\" id=\"parley-plotly-js\">\n{packed_plotly_js()}\n</script>\n"
+        f"<script>\n{draw}\n</script>\n</head>\n"
         f"<body>\n<main class=\"parley-briefing\">\n{body}\n</main>\n"
         f"<footer class=\"parley-note\">Rendered by parley {html.escape(__version__)} from the conflict's data files; "
         "every event and position carries its own source.</footer>\n</body>\n</html>\n"
@@ -277,13 +269,14 @@ def to_pdf(html_path: Path, pdf_path: Path) -> None:
 # --- the whole render --------------------------------------------------------------------------
 
 def render(data_dir: str | Path, period: Period, out: str | Path = "reports", formats=("html",),
-           notebook: Path = NOTEBOOK, meta: ConflictMeta | None = None) -> Report:
+           notebook: Path = NOTEBOOK, meta: ConflictMeta | None = None, kernels: KernelPool | None = None) -> Report:
     """Render one briefing; on any failure the previous report stays as it was.
 
     Arguments, paths and conflict.toml are checked here before papermill starts; the tables are
     validated inside the notebook (``Briefing.open``), whose DataError fails the render. The kernel
-    starts before the lock is taken and the inputs are read, so it boots while this process works;
-    running_kernel stops it whatever fails after that.
+    starts before the lock is taken and the inputs are read, so it boots while this process works
+    (a cluster worker passes its `kernels`: one already warm); running_kernel stops it whatever fails
+    after that.
     """
     data_dir = Path(data_dir).resolve()
     meta = meta or read_conflict_meta(data_dir)
@@ -298,7 +291,7 @@ def render(data_dir: str | Path, period: Period, out: str | Path = "reports", fo
     parameters = {"data_dir": relative, "period_start": f"{period.start:%Y-%m-%d}",
                   "period_end": f"{period.end:%Y-%m-%d}", "period": period.label if period.kind != "range" else "",
                   "actors": [], "issues": []}
-    with running_kernel(folder) as kernel:
+    with running_kernel(folder, kernels) as kernel:
         try:
             with locked(folder / ".lock"):
                 _clean_stale_temporaries(folder)

@@ -8,6 +8,7 @@ with a non-zero exit while the previous good reports stay where they were.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -15,8 +16,8 @@ from pathlib import Path
 from parley.data import periods as P
 from parley.data.meta import ConflictMeta, coverage_end, read_conflict_meta
 from parley.errors import ParleyError
+from parley.pipeline.cluster import run_all
 from parley.pipeline.index import LOCK, write_index
-from parley.pipeline.pool import in_parallel
 from parley.pipeline.render import inputs_digest, locked, read_manifest, render, report_folder
 from parley.pipeline.verify import verify_all
 
@@ -70,8 +71,12 @@ def plan(data_dir: Path, meta: ConflictMeta, periods: list[P.Period], out: Path)
 
 def run(data_dir: str | Path, cadence: str, since: str | None = None, until: str | None = None,
         out: str | Path = "reports", jobs: int | None = None, today: dt.date | None = None,
-        progress: bool = True, include_uncovered: bool = False, verify: bool = False) -> Outcome:
-    """Render what is missing or stale; periods wholly after covered_until are skipped unless include_uncovered."""
+        progress: bool = True, include_uncovered: bool = False, verify: bool = False,
+        scheduler: str | None = None) -> Outcome:
+    """Render what is missing or stale; periods wholly after covered_until are skipped unless include_uncovered.
+
+    The renders run on a dask cluster (parley.pipeline.cluster): `jobs` worker processes embedded in this run, or
+    the cluster whose scheduler is at `scheduler` (or $PARLEY_SCHEDULER)."""
     data_dir, out = Path(data_dir).resolve(), Path(out).resolve()
     meta = read_conflict_meta(data_dir)
     periods = periods_to_consider(cadence, since, until, today or dt.date.today())
@@ -84,24 +89,25 @@ def run(data_dir: str | Path, cadence: str, since: str | None = None, until: str
         todo, fresh = plan(data_dir, meta, periods, out)
         outcome.skipped = [p.label for p in fresh]
         if todo:
-            _render_all(data_dir, meta, todo, out, jobs or os.cpu_count() or 1, outcome, progress)
+            _render_all(data_dir, meta, todo, out, jobs or os.cpu_count() or 1, outcome, progress, scheduler)
         if verify:
             _verify_fresh([report_folder(out, meta.id, p) for p in fresh], jobs or os.cpu_count() or 1, outcome,
-                          progress)
+                          progress, scheduler)
         write_index(out)
     return outcome
 
 
+def render_period(data_dir: Path, out: Path, meta: ConflictMeta, period: P.Period, kernels=None) -> str:
+    """One task of a schedule run, on whichever worker dask gives it: render, with that worker's warm kernels."""
+    render(data_dir, period, out=out, meta=meta, kernels=kernels)
+    return period.label
+
+
 def _render_all(data_dir: Path, meta: ConflictMeta, todo: list[P.Period], out: Path, jobs: int,
-                outcome: Outcome, progress: bool) -> None:
-    """Render in parallel threads: the work happens in one kernel process per render."""
-    import papermill  # noqa: F401 - imported once here, not once per thread
-
-    def one(period: P.Period) -> str:
-        render(data_dir, period, out=out, meta=meta)
-        return period.label
-
-    for period, _, error in in_parallel(one, todo, jobs, f"{meta.id} {len(todo)} briefings", progress):
+                outcome: Outcome, progress: bool, scheduler: str | None) -> None:
+    """Render on the cluster, one task per period; a failed period is named, the others complete."""
+    work = functools.partial(render_period, data_dir, out, meta)
+    for period, _, error in run_all(work, todo, jobs, f"{meta.id} {len(todo)} briefings", progress, scheduler):
         if error is None:
             outcome.rendered.append(period.label)
         else:
@@ -109,9 +115,9 @@ def _render_all(data_dir: Path, meta: ConflictMeta, todo: list[P.Period], out: P
     outcome.rendered.sort()
 
 
-def _verify_fresh(folders: list[Path], jobs: int, outcome: Outcome, progress: bool) -> None:
+def _verify_fresh(folders: list[Path], jobs: int, outcome: Outcome, progress: bool, scheduler: str | None) -> None:
     """Verify what was up to date (not re-rendered); a drift is reported and marked, never rendered over."""
-    verdicts, failures = verify_all(folders, jobs, progress)
+    verdicts, failures = verify_all(folders, jobs, progress, scheduler)
     outcome.verified = [v.folder.name for v in verdicts if v.result == "verified"]
     outcome.drifted = {v.folder.name: v.text() for v in verdicts if v.result == "drifted"}
     outcome.drifted.update((folder.name, f"could not verify: {message}") for folder, message in failures.items())

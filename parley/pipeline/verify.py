@@ -24,9 +24,10 @@ from parley import __version__
 from parley.digest import code_digest
 from parley.errors import ParleyError, RenderError, UsageError
 from parley.pipeline import render
+from parley.pipeline.cluster import run_all
 from parley.pipeline.index import NOTEBOOK_NAME, RESULT, sha256_file
-from parley.pipeline.pool import in_parallel
-from parley.pipeline.render import MANIFEST, execute, locked, read_manifest, running_kernel, write_atomic
+from parley.pipeline.kernels import KernelPool, running_kernel
+from parley.pipeline.render import MANIFEST, execute, import_papermill, locked, read_manifest, write_atomic
 
 SANITIZE = Path(__file__).resolve().parents[1] / "nbval_sanitize.cfg"
 SHOWN_GROUPS = 6  # a drift names its first cells, grouped by section; the rest are counted
@@ -236,27 +237,30 @@ def changed_inputs(folder: Path, manifest: dict, notebook) -> list[str] | None:
 
 # --- running -----------------------------------------------------------------------------------
 
-def verify(folder: Path) -> Verdict:
-    """Re-execute one report's notebook against the current data and parley; store and return the verdict."""
+def verify(folder: Path, kernels: KernelPool | None = None) -> Verdict:
+    """Re-execute one report's notebook against the current data and parley; store and return the verdict.
+
+    On a cluster worker `kernels` hands over a warm kernel; otherwise one is started here."""
     try:
-        return _verify(Path(folder))
+        return _verify(Path(folder), kernels)
     except OSError as err:  # a read-only or vanished report folder: one line, not a traceback
         where = f" ({err.filename})" if err.filename else ""
         raise ParleyError(f"could not verify {folder}: {err.strerror or err}{where}") from None
 
 
-def _verify(folder: Path) -> Verdict:
+def _verify(folder: Path, kernels: KernelPool | None) -> Verdict:
     with locked(folder / ".lock"):  # a render of this folder waits: the stored notebook cannot change meanwhile
         stored_path = folder / NOTEBOOK_NAME
         with tempfile.TemporaryDirectory(prefix="parley-verify-") as work:
             executed_path = Path(work) / NOTEBOOK_NAME
             failure = ""
             # the kernel boots while execute imports papermill and nbformat (seconds); nbval is imported after
-            with running_kernel(folder) as kernel:
+            with running_kernel(folder, kernels) as kernel:
                 try:
                     execute(stored_path, None, executed_path, kernel)
                 except RenderError as err:
                     failure = str(err)
+            import_papermill()
             import nbformat
 
             stored = nbformat.read(stored_path, as_version=4)
@@ -271,11 +275,12 @@ def _verify(folder: Path) -> Verdict:
     return verdict
 
 
-def verify_all(folders: list[Path], jobs: int, progress: bool) -> tuple[list[Verdict], dict[Path, str]]:
-    """Verify reports in parallel (one kernel each), with schedule's executor and progress bar."""
+def verify_all(folders: list[Path], jobs: int, progress: bool,
+               scheduler: str | None = None) -> tuple[list[Verdict], dict[Path, str]]:
+    """Verify reports in parallel (one kernel each) on schedule's cluster, under one progress bar."""
     if not folders:
         return [], {}
-    done = in_parallel(verify, folders, jobs, f"verifying {len(folders)} briefings", progress)
+    done = run_all(verify, folders, jobs, f"verifying {len(folders)} briefings", progress, scheduler)
     verdicts = sorted((v for _, v, error in done if error is None), key=lambda v: str(v.folder))
     failures = {folder: str(error) for folder, _, error in done if error is not None}
     return verdicts, failures

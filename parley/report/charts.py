@@ -224,7 +224,7 @@ def stance_map(current: pd.DataFrame, issues: pd.DataFrame, actors: pd.DataFrame
                intervals: dict[str, tuple[float, float]] | None = None) -> go.Figure:
     """Each issue a row on its 0-100 scale; actors as markers sized by salience; the gap shaded.
 
-    `forecast` marks the model's forecast per issue with a cross; `intervals` (issue -> low, high)
+    `forecast` marks the headline forecast per issue with a cross; `intervals` (issue -> low, high)
     adds its 80% interval as a horizontal error bar on the cross.
     """
     issue_rows = issues[issues["issue_id"].isin(set(current["issue_id"]))].reset_index(drop=True)

@@ -9,23 +9,51 @@ A figure is displayed as one mime bundle with two views:
 
 The div ids come from a per-kernel counter, not a random uuid, so the stored outputs that nbval
 compares are byte-identical run after run (plotly's own renderers put a random id in the HTML).
+
+The page stays small: figure JSON carries no redundant precision (floats to 6 significant digits, midnight
+timestamps as dates), and the plotly template every figure shares (about 7 KB) is written once per kernel, in the
+HTML of the first figure that uses it; later figures name it (``data-template``), and draw.js puts it back.
 """
 
 from __future__ import annotations
 
+import hashlib
 import itertools
 import json
+import re
 
 import plotly.graph_objects as go
 import plotly.io as pio
 
+from parley.report import templating
+
 PLOTLY_MIME = "application/vnd.plotly.v1+json"
 _counter = itertools.count(1)
+_templates_shown: set[str] = set()
+_MIDNIGHT = re.compile(r"(\d{4}-\d\d-\d\d)T00:00:00(?:\.0+)?")
+_WHOLE_SECOND = re.compile(r"(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d)\.0+")
 
 
 def reset_ids() -> None:
+    """Figure ids start at 1 again and the next figure writes its template again (a new page begins)."""
     global _counter
     _counter = itertools.count(1)
+    _templates_shown.clear()
+
+
+def compact(value):
+    """Figure JSON without redundant precision: floats to 6 significant digits (far below a pixel or a shown
+    figure), timestamps at midnight as dates and whole seconds without a fraction (plotly.js reads them the same)."""
+    if isinstance(value, float):
+        return float(f"{value:.6g}")
+    if isinstance(value, str):
+        match = _MIDNIGHT.fullmatch(value) or _WHOLE_SECOND.fullmatch(value)
+        return match.group(1) if match else value
+    if isinstance(value, list):
+        return [compact(item) for item in value]
+    if isinstance(value, dict):
+        return {key: compact(item) for key, item in value.items()}
+    return value
 
 
 def script_safe_json(data) -> str:
@@ -35,14 +63,26 @@ def script_safe_json(data) -> str:
 
 
 def figure_bundle(fig: go.Figure) -> dict:
-    """The mime bundle of a figure; ids are deterministic within a kernel session."""
-    spec = json.loads(pio.to_json(fig, validate=False, pretty=False, remove_uids=True))
+    """The mime bundle of a figure; ids are deterministic within a kernel session.
+
+    The plotly view keeps the whole figure (JupyterLab draws each output alone); the HTML view leaves the template
+    out when an earlier figure of this kernel already wrote it."""
+    spec = compact(json.loads(pio.to_json(fig, validate=False, pretty=False, remove_uids=True)))
     fig_id = f"parley-fig-{next(_counter)}"
     height = int(spec.get("layout", {}).get("height") or 450)
     width = spec.get("layout", {}).get("width")
     style = f"height:{height}px;" + (f"width:{int(width)}px;max-width:100%;" if width else "width:100%;")
-    html = (f'<div class="parley-figure" id="{fig_id}" style="{style}"></div>\n'
-            f'<script type="application/json" class="parley-figure-data" data-for="{fig_id}">{script_safe_json(spec)}</script>')
+    layout = dict(spec.get("layout", {}))
+    template = layout.pop("template", None)
+    shared, key = "", ""
+    if template:
+        text = script_safe_json(template)
+        key = hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+        if key not in _templates_shown:
+            _templates_shown.add(key)
+            shared = text
+    html = templating.render("figure.html.j2", template_json=shared, key=key, fig_id=fig_id, style=style,
+                             data_json=script_safe_json({**spec, "layout": layout}))
     return {PLOTLY_MIME: spec, "text/html": html, "text/plain": f"<figure {fig_id}: {_title(spec)}>"}
 
 

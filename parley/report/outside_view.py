@@ -92,7 +92,7 @@ def chart(result: dict | None, name: str = "this war"):
     fig = go.Figure(_validate=False)
     kind = curves["kind"]
     fig.add_trace(go.Scatter(x=kind["years"], y=kind["still"] * 100, mode="lines", line={"shape": "hv", "color": KIND_COLOR, "width": 2},
-                             name=f"every episode of this kind ({curves['kind_n']})", hoverinfo="skip"))
+                             name=f"all of this kind ({curves['kind_n']})", hoverinfo="skip"))
     cls = curves["class"]
     fig.add_trace(go.Scatter(x=cls["years"], y=cls["high"] * 100, mode="lines", line={"shape": "hv", "width": 0},
                              showlegend=False, hoverinfo="skip"))
@@ -100,7 +100,7 @@ def chart(result: dict | None, name: str = "this war"):
                              fill="tonexty", fillcolor="rgba(31,78,121,0.18)", name="90% interval", hoverinfo="skip"))
     fig.add_trace(go.Scatter(
         x=cls["years"], y=cls["still"] * 100, mode="lines", line={"shape": "hv", "color": CLASS_COLOR, "width": 3},
-        name=f"the {result['n']} that lasted as long as {esc(name)}",
+        name=f"the class ({result['n']} episodes)",
         hovertext=[f"{y:.1f} years: {s * 100:.0f}% still fighting" for y, s in zip(cls["years"], cls["still"])],
         hoverinfo="text"))
     fig.add_vline(x=lasted, line={"color": TODAY_COLOR, "width": 2, "dash": "dash"})

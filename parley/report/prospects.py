@@ -11,15 +11,17 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
+from markupsafe import Markup
 from plotly.colors import qualitative
 from plotly.subplots import make_subplots
 
-from parley.analysis import backtest, bargaining, uncertainty
+from parley.analysis import backtest, bargaining, methods, uncertainty
 from parley.analysis import forecast as forecasting
-from parley.data import meta, outcomes
+from parley.data import load, meta, outcomes
 from parley.report import charts, outside_view, track_record
 from parley.report.briefing import link, table
 from parley.report.charts import esc
+from parley.report.templating import render
 
 FACTORS = tuple(np.round(np.linspace(0, 2, 11), 2))
 OUTCOME_LABELS = {
@@ -100,7 +102,7 @@ def swing_actor(frame: pd.DataFrame) -> str | None:
 # --- figures ----------------------------------------------------------------------------------
 
 def paths_chart(briefing, result: dict | None = None):
-    """Each actor's position round by round in the simulation, one panel per issue; forecast dotted."""
+    """Each actor's position round by round in the expected-utility scenario, one panel per issue; its outcome dotted."""
     result = result or forecast(briefing)
     issue_ids = list(result["issues"])
     n = max(len(issue_ids), 1)
@@ -125,24 +127,25 @@ def paths_chart(briefing, result: dict | None = None):
                 hovertext=[f"<b>{name}</b> round {k}: {p:g}" for k, p in enumerate(path)], hoverinfo="text",
             ), row=row, col=1)
             shown.add(actor_id)
-        if issue["forecast"] is not None:
+        outcome = issue["scenarios"]["bdm"]["forecast"]
+        if outcome is not None:
             rounds = max((len(a["forecast_path"]) for a in issue["actors"].values()), default=1)
             fig.add_trace(go.Scatter(
-                x=[0, max(rounds - 1, 1)], y=[issue["forecast"]] * 2, mode="lines", name="forecast",
+                x=[0, max(rounds - 1, 1)], y=[outcome] * 2, mode="lines", name="scenario outcome",
                 legendgroup="forecast", showlegend=row == 1, line={"color": "#111", "dash": "dot", "width": 1.5},
-                hovertext=f"forecast {issue['forecast']:g}", hoverinfo="text",
+                hovertext=f"expected-utility scenario {outcome:g}", hoverinfo="text",
             ), row=row, col=1)
         fig.update_yaxes(range=[-5, 105], tickvals=[0, 50, 100], title={"text": "position", "font": {"size": 10}},
                          row=row, col=1)
         fig.update_xaxes(dtick=1, row=row, col=1)
     fig.update_xaxes(title={"text": "round of the bargaining model"}, row=n, col=1)
-    charts.apply_layout(fig, f"How the positions move in the bargaining model, from {result['date']}",
+    charts.apply_layout(fig, f"Expected-utility scenario: positions round by round, from {result['date']}",
                    briefing.source_line, 180 + 170 * n)
     return fig
 
 
 def sensitivity_chart(briefing, actor_id: str | None = None, what: str = "capability", factors=FACTORS):
-    """The forecast per issue as one actor's capability (or salience) runs from 0 to 2x its value."""
+    """The expected-utility scenario per issue as one actor's capability (or salience) runs from 0 to 2x its value."""
     data = inputs(briefing)
     actor_id = actor_id or default_actor(briefing, data)
     fig = go.Figure(_validate=False)
@@ -159,7 +162,7 @@ def sensitivity_chart(briefing, actor_id: str | None = None, what: str = "capabi
             fig.add_trace(go.Scatter(
                 x=rows["factor"], y=rows["forecast"], mode="lines+markers", name=issue,
                 line={"color": palette[k % len(palette)], "width": 2.5}, marker={"size": 6},
-                hovertext=[f"<b>{issue}</b>: " + ("no forecast" if pd.isna(v) else f"forecast {v:g}") + f" with {what} x{f:g}"
+                hovertext=[f"<b>{issue}</b>: " + ("no outcome" if pd.isna(v) else f"scenario {v:g}") + f" with {what} x{f:g}"
                            for f, v in zip(rows["factor"], rows["forecast"])],
                 hoverinfo="text",
             ))
@@ -169,8 +172,8 @@ def sensitivity_chart(briefing, actor_id: str | None = None, what: str = "capabi
         fig.add_annotation(text="no actor with a capability figure in the selection", showarrow=False,
                            xref="paper", yref="paper", x=0.5, y=0.5, font={"color": "#666"})
     fig.update_xaxes(title={"text": f"{name}'s {what} as a multiple of its coded value"}, range=[-0.05, max(factors) + 0.05])
-    fig.update_yaxes(title={"text": "forecast position (0-100)"}, range=[-5, 105], tickvals=[0, 25, 50, 75, 100])
-    charts.apply_layout(fig, f"How the forecast depends on {briefing.name_of_actor(actor_id) if actor_id else 'one actor'}'s {what} "
+    fig.update_yaxes(title={"text": "expected-utility scenario (0-100)"}, range=[-5, 105], tickvals=[0, 25, 50, 75, 100])
+    charts.apply_layout(fig, f"How the expected-utility scenario depends on {briefing.name_of_actor(actor_id) if actor_id else 'one actor'}'s {what} "
                         f"(0 to {max(factors):g}x its value), positions of {briefing.as_of:%d %B %Y}",
                    briefing.source_line, 480)
     return fig
@@ -214,39 +217,61 @@ def _names(ids, briefing) -> str:
     return ", ".join(esc(briefing.name_of_actor(a)) for a in ids)
 
 
-def _issue_sentence(briefing, issue_id: str, issue: dict, scale: pd.DataFrame) -> str:
-    name = f"<b>{esc(briefing.name_of_issue(issue_id))}</b>"
+LEADS = {  # how the Prospects section names a headline method, and what it computes
+    "weighted_mean": ("weighted mean of the stated positions",
+                      "each actor's position weighted by its influence or capability times its salience: "
+                      "the compromise model", "weighted mean"),
+}
+
+
+def _lead(result: dict) -> dict:
+    """The headline's name and development record, as the forecast template words them."""
+    found = result["headline"]
+    name = result["method"]
+    label, means, short = LEADS.get(name, (methods.METHODS[name].label,) * 3)
+    return {"label": label, "means": means, "short": short, "n": found["n"], "mae": f"{found['mae']:.1f}",
+            "bdm_mae": f"{found['bdm_mae']:.1f}", "half_width": _n(found["half_width80"]),
+            "coverage": _n(found["coverage80"] * 100)}
+
+
+def _issue_item(briefing, issue_id: str, issue: dict, scale: pd.DataFrame) -> dict:
+    """One issue of the forecast template: the headline, the expected-utility scenario, its sensitivity."""
+    item = {"name": briefing.name_of_issue(issue_id), "note": None}
     actors = issue["actors"]
-    if not actors:
-        return f"{name}: no chosen actor with a capability figure has a stated position; no forecast."
     f = issue["forecast"]
+    if not actors:
+        return {**item, "note": "no chosen actor with a capability figure has a stated position; no forecast."}
     if f is None:
-        return f"{name}: no actor carries weight (capability x salience is 0 for all); no forecast."
+        return {**item, "note": "no actor carries weight (capability x salience is 0 for all); no forecast."}
     if len(actors) == 1:
         (actor_id, a), = actors.items()
-        return (f"{name}: only {esc(briefing.name_of_actor(actor_id))} has a stated position ({_n(a['position'])}) "
-                f"among the actors with a capability figure; the forecast is that position.")
+        return {**item, "note": f"only {briefing.name_of_actor(actor_id)} has a stated position ({_n(a['position'])}) "
+                                f"among the actors with a capability figure; the forecast is that position."}
     positions = {a: v["position"] for a, v in actors.items()}
     low, high = min(positions.values()), max(positions.values())
-    at_low = [a for a, p in positions.items() if p == low]
-    at_high = [a for a, p in positions.items() if p == high]
-    rounds = max(len(v["forecast_path"]) for v in actors.values()) - 1
-    end = ("midway between the two ends of the scale" if f == 50 else
+    end = ("midway between the two ends of the scale" if round(f) == 50 else
            f"nearer the {'high' if f > 50 else 'low'} end of the scale "
-           f"({100 if f > 50 else 0} = “{esc(scale.at[issue_id, 'scale_high' if f > 50 else 'scale_low'])}”)")
+           f"({100 if f > 50 else 0} = “{scale.at[issue_id, 'scale_high' if f > 50 else 'scale_low']}”)")
     distance = sorted(((abs(p - f), a) for a, p in positions.items()), key=lambda t: (t[0], t[1]))
-    distances = "; ".join(f"{esc(briefing.name_of_actor(a))} {_n(d)}" for d, a in distance)
-    return (f"{name}: the model forecasts {_n(f)} on the 0-100 scale after {rounds} round{'s' if rounds != 1 else ''} "
-            f"(weighted median now {_n(issue['weighted_median'])}, weighted mean {_n(issue['weighted_mean'])}), {end}. "
-            f"Stated positions run from {_n(low)} ({_names(at_low, briefing)}) to {_n(high)} ({_names(at_high, briefing)}); "
-            f"points between each position and the forecast: {distances}.")
+    bdm = issue["scenarios"]["bdm"]
+    return {**item, "forecast": _n(f), "end": end, "low": _n(issue["interval"][0]), "high": _n(issue["interval"][1]),
+            "scenario": None if bdm["forecast"] is None else _n(bdm["forecast"]), "rounds": bdm["rounds"],
+            "median": _n(issue["weighted_median"]), "position_low": _n(low), "position_high": _n(high),
+            "at_low": _plain_names([a for a, p in positions.items() if p == low], briefing),
+            "at_high": _plain_names([a for a, p in positions.items() if p == high], briefing),
+            "distances": "; ".join(f"{briefing.name_of_actor(a)} {_n(d)}" for d, a in distance),
+            **_sensitivity(briefing, issue)}
+
+
+def _plain_names(ids, briefing) -> str:
+    return ", ".join(briefing.name_of_actor(a) for a in ids)
 
 
 INPUT_NAMES = {"position": "position", "salience": "salience", "influence": "weight (influence or capability)"}
 
 
 def _change_text(change: dict, briefing) -> str:
-    who = esc(briefing.name_of_actor(change["actor_id"]))
+    who = briefing.name_of_actor(change["actor_id"])
     if change["input"] == "position":
         what = f"{who}'s position moved {_points(abs(change['change']))} {'up' if change['change'] > 0 else 'down'}"
     else:
@@ -255,40 +280,56 @@ def _change_text(change: dict, briefing) -> str:
     return what
 
 
-def _uncertainty_sentence(briefing, issue: dict) -> str:
-    """The interval, who dominates the issue and the single input change that moves the forecast most."""
-    if issue["forecast"] is None or issue["interval"] is None:
-        return ""
-    low, high = issue["interval"]
-    parts = [f"80% interval {_n(low)}-{_n(high)}; {issue['near_share'] * 100:.0f}% of the draws fall within "
-             f"{_points(uncertainty.NEAR)} of the forecast"]
+def _sensitivity(briefing, issue: dict) -> dict:
+    """How much the expected-utility scenario depends on its inputs: the band of the draws, a dominant actor,
+    the single input change that moves it most (fields of the forecast template; band None without draws)."""
+    band, scenario = issue["sensitivity"], issue["scenarios"]["bdm"]["forecast"]
+    if band is None or scenario is None:
+        return {"band": None, "near_share": None, "dominance": None, "change": None}
+    dominance = None
     found = issue["dominance"]
     if found:
-        who = esc(briefing.name_of_actor(found["actor_id"]))
-        without = found["forecast_without"]
+        who = briefing.name_of_actor(found["actor_id"])
         own = issue["actors"][found["actor_id"]]["position"]
-        at_own = ("so the forecast is its own position" if abs(own - issue["forecast"]) < uncertainty.CHANGE else
-                  f"and its position is {_n(own)}")
-        text = (f"<b>{who} holds {found['share'] * 100:.0f}% of the weight on this issue</b>, more than all the others "
-                f"together, {at_own}; without {who} the forecast would be "
-                + ("undefined" if without is None else _n(without)))
-        if found["changes_at"] is not None:
-            text += (f", and it changes (to {_n(found['forecast_then'])}) once {who}'s weight is cut to "
-                     f"{found['changes_at']:.2f} times its coded value")
-        parts.append(text)
+        dominance = {
+            "who": who, "share": f"{found['share'] * 100:.0f}",
+            "at_own": ("so the scenario ends at its own position" if abs(own - scenario) < uncertainty.CHANGE else
+                       f"and its position is {_n(own)}"),
+            "without": "undefined" if found["forecast_without"] is None else _n(found["forecast_without"]),
+            "changes_at": None if found["changes_at"] is None else f"{found['changes_at']:.2f}",
+            "then": None if found["forecast_then"] is None else _n(found["forecast_then"]),
+        }
     change = issue["biggest_change"]
     if change and abs(change["move"]) >= uncertainty.CHANGE:
-        parts.append(f"the single input change within the Monte Carlo ranges that moves the forecast most: "
-                     f"{_change_text(change, briefing)} takes it from {_n(change['from'])} to {_n(change['to'])}")
+        said = (f"the single input change within those ranges that moves the scenario most: "
+                f"{_change_text(change, briefing)} takes it from {_n(change['from'])} to {_n(change['to'])}")
     elif change:
-        parts.append("no single input change within the Monte Carlo ranges moves the forecast by half a point")
-    return "<br>Uncertainty: " + "; ".join(parts) + "."
+        said = "no single input change within those ranges moves the scenario by half a point"
+    else:
+        said = None
+    return {"band": (_n(band[0]), _n(band[1])), "near_share": f"{issue['near_share'] * 100:.0f}",
+            "dominance": dominance, "change": said}
+
+
+def forecast_html(briefing, result: dict, data: pd.DataFrame) -> Markup:
+    """The forecasts of the Prospects section (template briefing/forecast.j2): inputs, headline, scenario."""
+    scale = briefing.conflict.issues.set_index("issue_id")
+    by_source = data["weight_source"].value_counts()
+    spread = uncertainty.DEFAULT_SPREAD
+    return Markup(render(
+        "briefing/forecast.j2", date=result["date"], by_influence=int(by_source.get("influence", 0)),
+        by_capability=int(by_source.get("capability", 0)), used=_plain_names(sorted(set(data["actor_id"])), briefing),
+        missing=_plain_names(bargaining.left_out(briefing.conflict, briefing.actors), briefing),
+        inputs=Markup(inputs_html(briefing, data)), lead=_lead(result), rounds=result["rounds"], draws=result["draws"],
+        spread_position=_n(spread["position"]), spread_salience=f"{spread['salience'] * 100:.0f}",
+        spread_weight=f"{spread['influence'] * 100:.0f}", near=_n(uncertainty.NEAR),
+        items=[_issue_item(briefing, i, v, scale) for i, v in result["issues"].items()]))
 
 
 def inputs_html(briefing, data: pd.DataFrame) -> str:
     """Where each actor's weight comes from: its capability (actors.csv) and any issue-specific influence."""
     actors = briefing.conflict.actors.set_index("actor_id")
-    influence = briefing.conflict.influence.set_index(["actor_id", "issue_id"])
+    influence = load.influence_in_force(briefing.conflict.influence, briefing.as_of).set_index(["actor_id", "issue_id"])
     rows = []
     for actor_id, mine in data.groupby("actor_id", sort=True):
         capability = actors.at[actor_id, "capability"]
@@ -343,36 +384,15 @@ def track_record_chart(briefing, record: dict | None = None):
 
 
 def prospects_html(briefing, outcomes_table: pd.DataFrame | None = None, result: dict | None = None,
-                   record: dict | None = None, view: dict | None = None) -> str:
+                   record: dict | None = None, view: dict | None = None, outside: bool = True) -> str:
     """The Prospects section; every sentence generated from the forecast, the track record, the range and the
     outside view. `record`: past_record(briefing), computed (or read from its cache) when not given; `view`:
-    outside_view.outlook_of(briefing), computed when not given and conflict.toml declares the class fields."""
+    outside_view.outlook_of(briefing), computed when not given and conflict.toml declares the class fields.
+    `outside=False` leaves the Outside view out, for a page that shows it beside its chart (the briefing)."""
     result = result or forecast(briefing)
     record = record if record is not None else past_record(briefing)
     data = inputs(briefing)
-    scale = briefing.conflict.issues.set_index("issue_id")
-    missing = bargaining.left_out(briefing.conflict, briefing.actors)
-    used = sorted(set(data["actor_id"]))
-    by_source = data["weight_source"].value_counts()
-    spread = uncertainty.DEFAULT_SPREAD
-    out = ["<h2>Prospects</h2>",
-           f"<p class='parley-note'>Model inputs: the positions and saliences in force on {result['date']}; each "
-           f"actor's weight on an issue is its influence on that issue from influence.csv where the data give one "
-           f"({by_source.get('influence', 0)} actor-issue pairs), else its general capability from actors.csv "
-           f"({by_source.get('capability', 0)} pairs), times its salience. Actors in the model: "
-           f"{_names(used, briefing) or 'none'}."
-           + (f" Left out for lack of a capability figure: {_names(missing, briefing)}." if missing else "")
-           + f" The forecast is the weighted median after {result['rounds']} rounds of Bueno de Mesquita's "
-             f"expected-utility model, in the reading that reproduces Scholz et al.'s published replication "
-             f"(docs/bargaining.md). Its 80% interval comes from {result['draws']} draws in which every position "
-             f"moves by up to {_n(spread['position'])} points, every salience by up to "
-             f"{spread['salience'] * 100:.0f}% and every weight by up to {spread['influence'] * 100:.0f}%.</p>",
-           inputs_html(briefing, data),
-           "<h3>Where the stated positions lead</h3><ul>"]
-    out += [f"<li>{_issue_sentence(briefing, i, v, scale)}"
-            f"{_uncertainty_sentence(briefing, v)}</li>"
-            for i, v in result["issues"].items()]
-    out.append("</ul>")
+    out = ["<h2>Prospects</h2>", str(forecast_html(briefing, result, data))]
     out.append(track_record.summary_html(record))
     out.append("<h3>Is there a deal every actor prefers to fighting on?</h3>"
                f"<p>Assumption: every actor expects fighting on to move the outcome {_n(bargaining.DEFAULT_GAINS)} points its "
@@ -382,7 +402,8 @@ def prospects_html(briefing, outcomes_table: pd.DataFrame | None = None, result:
     for issue_id in result["issues"]:
         out.append(f"<li>{_range_sentence(briefing, issue_id, data[data['issue_id'] == issue_id])}</li>")
     out.append("</ul>")
-    table = outcomes_table if outcomes_table is not None else outcomes.load_outcomes(outcomes.find(briefing.conflict.folder))
-    out.append(outside_view.section_html(briefing.conflict.meta, briefing.as_of, briefing.conflict.folder,
-                                         war_table=table, result=view))
+    if outside:
+        table = outcomes_table if outcomes_table is not None else outcomes.load_outcomes(outcomes.find(briefing.conflict.folder))
+        out.append(outside_view.section_html(briefing.conflict.meta, briefing.as_of, briefing.conflict.folder,
+                                             war_table=table, result=view))
     return "\n".join(out)

@@ -10,6 +10,7 @@ import pytest
 
 from parley.data.periods import parse_period
 from parley.errors import RenderError
+from parley.pipeline import kernels
 from parley.pipeline import render as render_module
 
 pytestmark = [pytest.mark.slow]
@@ -56,7 +57,7 @@ def test_a_read_failure_after_the_kernel_started_names_the_read_and_leaves_nothi
 def test_the_kernel_is_stopped_when_the_block_fails(tmp_path, monkeypatch):
     monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
     with pytest.raises(ZeroDivisionError):
-        with render_module.running_kernel(tmp_path) as kernel:
+        with kernels.running_kernel(tmp_path) as kernel:
             process = psutil.Process(kernel.provisioner.pid)
             assert process.is_running() and list(tmp_path.glob("parley-kernel-*"))
             1 / 0
@@ -66,8 +67,8 @@ def test_the_kernel_is_stopped_when_the_block_fails(tmp_path, monkeypatch):
 
 def test_a_kernel_that_cannot_start_is_one_message_and_leaves_no_folder(tmp_path, monkeypatch):
     monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
-    monkeypatch.setattr(render_module, "KERNEL", "no-such-kernel-spec")
+    monkeypatch.setattr(kernels, "KERNEL", "no-such-kernel-spec")
     with pytest.raises(RenderError, match="could not start the notebook kernel: NoSuchKernel"):
-        with render_module.running_kernel(tmp_path):
+        with kernels.running_kernel(tmp_path):
             pass
     assert not list(tmp_path.glob("parley-kernel-*"))

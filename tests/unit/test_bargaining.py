@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import json
 import re
 import shutil
@@ -15,6 +16,7 @@ from conftest import append_row
 from parley import cli
 from parley.analysis import bargaining as b
 from parley.analysis import forecast as fc
+from parley.analysis import methods
 from parley.data.load import load_conflict
 from parley.report import prospects
 from parley.report.briefing import Briefing
@@ -236,17 +238,25 @@ def test_range_on_an_issue_with_one_or_no_actor():
 
 # --- forecast(), the table and the command ------------------------------------------------------
 
-ISSUE_KEYS = {"weighted_mean", "weighted_median", "forecast", "medians", "interval", "near_share", "dominant_actor",
-              "dominance", "biggest_change", "actors"}
+ISSUE_KEYS = {"method", "weighted_mean", "weighted_median", "forecast", "medians", "interval", "sensitivity",
+              "scenarios", "near_share", "dominant_actor", "dominance", "biggest_change", "actors"}
 
 
 def check_shape(result: dict, day: str, rounds: int = b.DEFAULT_ROUNDS) -> None:
-    assert set(result) == {"date", "reading", "rounds", "draws", "issues"} and result["date"] == day
+    assert set(result) == {"date", "method", "headline", "reading", "rounds", "draws", "issues"}
+    assert result["date"] == day and result["method"] == methods.record()["headline"]["method"]
     for issue in result["issues"].values():
-        assert set(issue) == ISSUE_KEYS
-        if issue["forecast"] is not None:
-            assert len(issue["medians"]) == rounds + 1 and issue["medians"][-1] == issue["forecast"]
+        assert set(issue) == ISSUE_KEYS and issue["method"] == result["method"]
+        bdm = issue["scenarios"]["bdm"]
+        assert bdm["medians"] == issue["medians"] and bdm["sensitivity"] == issue["sensitivity"]
+        if bdm["forecast"] is not None:
+            assert len(issue["medians"]) == rounds + 1 and issue["medians"][-1] == bdm["forecast"]
             assert issue["medians"][0] == issue["weighted_median"]
+        if issue["forecast"] is not None:  # the headline with its calibrated interval, clipped to the scale
+            half = result["headline"]["half_width80"]
+            low, high = issue["interval"]
+            assert abs(low - max(0.0, issue["forecast"] - half)) < 0.01
+            assert abs(high - min(100.0, issue["forecast"] + half)) < 0.01
         for actor in issue["actors"].values():
             assert set(actor) == {"position", "salience", "capability", "weight_source", "weight_share",
                                   "forecast_path"}
@@ -264,18 +274,22 @@ def test_forecast_shape_and_consistency():
     data = b.inputs_at(conflict, DAY)
     t = data[data["issue_id"] == "territory"]
     assert territory["weighted_mean"] == round(b.weighted_mean(t), 2)
-    # the forecast is the median of the final positions, recomputed here from the reported paths
+    # the headline is the recorded method (the weighted mean): the same number
+    assert territory["method"] == "weighted_mean" and territory["forecast"] == territory["weighted_mean"]
+    # the expected-utility scenario is the median of the final positions, recomputed here from the reported paths
     final = pd.DataFrame([(a, v["forecast_path"][-1], v["salience"], v["capability"])
                           for a, v in territory["actors"].items()], columns=["actor_id", "position", "salience",
                                                                              "capability"])
-    assert territory["forecast"] == round(b.weighted_median(final), 2)
+    assert territory["scenarios"]["bdm"]["forecast"] == round(b.weighted_median(final), 2)
 
 
 def test_forecast_of_an_issue_nobody_holds_yet():
     result = fc.forecast(load_conflict(RUSSIA_UKRAINE), "2014-01-01")
-    assert all(v == {"weighted_mean": None, "weighted_median": None, "forecast": None, "medians": [],
-                     "interval": None, "near_share": None, "dominant_actor": None, "dominance": None,
-                     "biggest_change": None, "actors": {}}
+    assert all(v == {"method": "weighted_mean", "weighted_mean": None, "weighted_median": None, "forecast": None,
+                     "medians": [], "interval": None, "sensitivity": None, "near_share": None,
+                     "scenarios": {"bdm": {"forecast": None, "reading": "replicating", "rounds": 5, "medians": [],
+                                           "sensitivity": None}},
+                     "dominant_actor": None, "dominance": None, "biggest_change": None, "actors": {}}
                for v in result["issues"].values())
     assert "no actor with a capability figure" in fc.format_table(result)
 
@@ -292,8 +306,9 @@ def capability_only(tmp_path):
 def test_format_table_is_fixed_width_text(capability_only):
     text = fc.format_table(fc.forecast(load_conflict(capability_only), DAY))
     assert text.startswith(f"Forecast from the positions in force on {DAY}")
-    assert re.search(r"^territory: weighted mean [\d.]+, weighted median [\d.]+, forecast [\d.]+, "
-                     r"80% interval [\d.]+-[\d.]+$", text, re.M)
+    assert re.search(r"^territory: forecast [\d.]+ \(weighted_mean\), 80% interval [\d.]+-[\d.]+; "
+                     r"weighted median [\d.]+$", text, re.M)
+    assert re.search(r"^  expected-utility scenario: [\d.]+ \(sensitivity to the inputs [\d.]+-[\d.]+\)$", text, re.M)
     assert re.search(r"^  dominant: us holds \d+% of the weight$", text, re.M)
     rows = [line for line in text.splitlines() if line.startswith("  russia ")]
     assert len(rows) == 6  # one per issue
@@ -307,7 +322,9 @@ def test_cli_forecast_json(capsys, capability_only):
     check_shape(result, DAY)
     ceasefire = result["issues"]["ceasefire"]
     low, high = ceasefire["interval"]
-    assert low <= ceasefire["forecast"] <= high and high - low > 1      # input uncertainty gives a real interval
+    assert low <= ceasefire["forecast"] <= high and high - low > 1      # the calibrated interval
+    low, high = ceasefire["sensitivity"]
+    assert low <= ceasefire["scenarios"]["bdm"]["forecast"] <= high and high - low > 1  # input perturbation
     for issue in result["issues"].values():  # dominant: the actor with more than half the weight, else none
         over = [a for a, v in issue["actors"].items() if v["weight_share"] > 0.5]
         assert issue["dominant_actor"] == (over[0] if over else None)
@@ -315,11 +332,19 @@ def test_cli_forecast_json(capsys, capability_only):
     assert result["draws"] == 200 and result["reading"] == "replicating"
 
 
-def test_bundled_russia_ukraine_is_weighed_by_its_influence_table(capsys):
-    assert cli.main(["forecast", str(RUSSIA_UKRAINE), "--date", DAY, "--format", "json", "--draws", "0"]) == 0
-    result = json.loads(capsys.readouterr().out)
-    sources = {a["weight_source"] for issue in result["issues"].values() for a in issue["actors"].values()}
-    assert sources == {"influence"}
+def test_bundled_russia_ukraine_is_weighed_by_the_influence_in_force(capsys):
+    """Each influence row holds from its valid_from (the date of its source): before it, capability weighs."""
+    with open(RUSSIA_UKRAINE / "influence.csv", newline="", encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    for day in (DAY, "2026-05-08"):
+        assert cli.main(["forecast", str(RUSSIA_UKRAINE), "--date", day, "--format", "json", "--draws", "0"]) == 0
+        result = json.loads(capsys.readouterr().out)
+        in_force = {(r["actor_id"], r["issue_id"]) for r in rows if not r["valid_from"] or r["valid_from"] <= day}
+        used = {(a, i) for i, issue in result["issues"].items() for a, v in issue["actors"].items()
+                if v["weight_source"] == "influence"}
+        weighed = {(a, i) for i, issue in result["issues"].items() for a in issue["actors"]}
+        assert used == in_force & weighed
+    assert used == weighed  # by the end of the data every row is in force
 
 
 def test_cli_forecast_rounds_and_draws(capsys):
@@ -331,7 +356,7 @@ def test_cli_forecast_rounds_and_draws(capsys):
     assert [round(4 + m * 6 / 100, 1) for m in delay["medians"]] == [7.0, 8.4, 9.6, 10.0]
     assert delay["dominant_actor"] is None            # the largest Council member holds 21% of the weight
     assert cli.main(["forecast", str(EC), "--date", "1994-12-31", "--format", "json", "--draws", "0"]) == 0
-    assert json.loads(capsys.readouterr().out)["issues"]["delay"]["interval"] is None
+    assert json.loads(capsys.readouterr().out)["issues"]["delay"]["sensitivity"] is None
 
 
 @pytest.mark.parametrize("option, bad", [("--rounds", "-1"), ("--rounds", "two"), ("--draws", "1e3"),
@@ -346,7 +371,7 @@ def test_the_interval_is_seeded_and_settable():
     one, two = fc.forecast(conflict, DAY, draws=100), fc.forecast(conflict, DAY, draws=100)
     assert one == two
     still = fc.forecast(conflict, DAY, draws=100, spread={"position": 0, "salience": 0, "influence": 0})
-    assert all(v["interval"] == [v["forecast"], v["forecast"]] for v in still["issues"].values())
+    assert all(v["sensitivity"] == [v["scenarios"]["bdm"]["forecast"]] * 2 for v in still["issues"].values())
 
 
 @pytest.mark.parametrize("bad", ["2025-5-31", "2025-02-30", "tomorrow"])

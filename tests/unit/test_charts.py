@@ -131,11 +131,9 @@ def test_data_text_is_escaped_in_labels(korea):
     assert "<img" not in text and "&lt;img" in text and "<b>NK</b>" not in text
 
 
-def test_every_figure_carries_its_template_as_an_object(may_2025):
-    """A template *name* left as a string by an unvalidated figure means nothing to plotly.js."""
-    import json
-
-    import plotly.io as pio
+@pytest.fixture(scope="module")
+def every_figure(may_2025) -> list:
+    """One of each chart a briefing draws, Russia-Ukraine May 2025."""
     from conftest import TINY
 
     from parley.analysis import backtest
@@ -143,12 +141,23 @@ def test_every_figure_carries_its_template_as_an_object(may_2025):
     from parley.data.load import load_conflict
     from parley.report import prospects, track_record
     result = prospects.forecast(may_2025)
-    figures = [may_2025.timeline(), may_2025.stance_map(), may_2025.trajectories(), may_2025.stance_matrix(),
-               may_2025.activity(), prospects.paths_chart(may_2025, result), prospects.sensitivity_chart(may_2025),
-               prospects.outcomes_chart(outcomes.load_outcomes(outcomes.find(may_2025.conflict.folder))),
-               prospects.track_record_chart(may_2025, backtest.backtest([load_conflict(TINY)])), track_record.chart(None)]
-    for fig in figures:
+    return [may_2025.timeline(), may_2025.stance_map(), may_2025.trajectories(), may_2025.stance_matrix(),
+            may_2025.activity(), prospects.paths_chart(may_2025, result), prospects.sensitivity_chart(may_2025),
+            prospects.outcomes_chart(outcomes.load_outcomes(outcomes.find(may_2025.conflict.folder))),
+            prospects.track_record_chart(may_2025, backtest.backtest([load_conflict(TINY)])), track_record.chart(None)]
+
+
+def test_every_figure_carries_its_template_as_an_object(every_figure):
+    """A template *name* left as a string by an unvalidated figure means nothing to plotly.js."""
+    import json
+
+    import plotly.io as pio
+    for fig in every_figure:
         template = json.loads(pio.to_json(fig))["layout"]["template"]
         assert isinstance(template, dict) and template["layout"]["plot_bgcolor"] == "white"
 
 
+def test_every_trace_type_drawn_is_in_the_vendored_plotly_bundle(every_figure):
+    from parley.pipeline.render import PLOTLY_TRACES
+    drawn = {trace.type for fig in every_figure for trace in fig.data}
+    assert drawn and drawn <= PLOTLY_TRACES, drawn - PLOTLY_TRACES

@@ -199,3 +199,33 @@ def test_headline_of_a_conflict_issue_is_the_recorded_method_with_its_calibrated
     assert found["forecast"] == pytest.approx(200 / 3)
     assert found["interval"] == pytest.approx((200 / 3 - 40, 100.0))      # clipped at the top of the scale
     assert methods.headline(frame.iloc[:0], stored) == {"method": "weighted_mean", "forecast": None, "interval": None}
+
+
+def test_cli_benchmark_json_keys_and_table(tmp_path, capsys):
+    import json
+
+    from parley import cli
+    path = write_table(tmp_path / "synthetic.tsv", SYNTHETIC)
+    assert cli.main(["benchmark", "deu3", str(path), "--format", "json"]) == 0
+    result = json.loads(capsys.readouterr().out)
+    assert {"n", "skipped", "proposals", "headline", "methods", "difference"} <= set(result)
+    assert result["n"] == 3 and result["skipped"] == [] and result["proposals"] == 2
+    assert set(result["methods"]) == {*methods.METHODS, methods.CV_METHOD} == set(result["difference"])
+    for scores in result["methods"].values():
+        assert set(scores) == {"mae", "within10", "n", "coverage80", "width80"}
+    assert set(result["difference"]["bdm"]) == {"mae", "low95", "high95", "n"}
+    assert cli.main(["benchmark", "deu3", str(path)]) == 0
+    text = capsys.readouterr().out
+    assert "headline: " in text and all(f"\n{name} " in text for name in methods.METHODS)
+
+
+def test_cli_benchmark_bad_file_is_one_line_per_problem_and_exit_1(tmp_path, capsys):
+    from parley import cli
+    path = write_table(tmp_path / "bad.tsv", [{**SYNTHETIC[0], "pde": "120"}, {**SYNTHETIC[1], "sfr": "abc"}])
+    assert cli.main(["benchmark", "deu3", str(path)]) == 1
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert f"{path}:3: pde: 120 is outside 0-100" in captured.err and f"{path}:4: sfr: 'abc' is not a number" in captured.err
+    assert "Traceback" not in captured.err
+    assert cli.main(["benchmark", "deu3", str(tmp_path / "none.tsv")]) == 1
+    assert "no such file" in capsys.readouterr().err

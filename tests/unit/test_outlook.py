@@ -255,5 +255,9 @@ def test_the_section_and_chart_for_russia_ukraine():
     p12 = view["ending_within"]["12"]
     assert f"<td>{p12['p'] * 100:.0f}%</td><td>{p12['ci90'][0] * 100:.0f}% to {p12['ci90'][1] * 100:.0f}%</td>" in html
     fig = outside_view.chart(view, "Russia-Ukraine war")
-    assert [t.name for t in fig.data if t.showlegend is not False][-1].startswith(f"the {view['n']} that lasted")
+    assert [t.name for t in fig.data if t.showlegend is not False][-1] == f"the class ({view['n']} episodes)"
     assert fig.layout.shapes[0].x0 == pytest.approx(view["reference_class"]["lasted_days"] / 365.2425)
+
+
+def test_the_termination_file_is_a_briefing_input():
+    assert DATA in meta_module.briefing_inputs(RU)

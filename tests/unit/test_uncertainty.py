@@ -122,12 +122,21 @@ def test_prospects_text_states_inputs_dominance_interval_and_biggest_change(tmp_
     assert dominated and all(v["dominance"]["actor_id"] == "us" for v in dominated)
     issue = dominated[0]
     low, high = issue["interval"]
-    assert f"80% interval {low:.0f}-{high:.0f}" in text
+    assert "(weighted mean), " in text and f"80% interval {low:.0f}-{high:.0f}" in text
+    low, high = issue["sensitivity"]
+    assert f"Sensitivity of the scenario to the inputs: {low:.0f}-{high:.0f}" in text
     share = issue["dominance"]["share"] * 100
     assert f"United States holds {share:.0f}% of the weight on this issue" in text
-    assert f"without United States the forecast would be {issue['dominance']['forecast_without']:.0f}" in text
-    assert "so the forecast is its own position" in text
-    assert "the single input change within the Monte Carlo ranges that moves the forecast most" in text
+    assert f"without United States the scenario would end at {issue['dominance']['forecast_without']:.0f}" in text
+    assert "so the scenario ends at its own position" in text
+    assert "the single input change within those ranges that moves the scenario most" in text
+    # the lead: which method, why (its development score), what the interval means; never "confidence interval"
+    lead = result["headline"]
+    assert (f"It leads because, on {lead['n']} decided EU legislative issues with known outcomes (DEU III development "
+            f"half), it missed the outcome by {lead['mae']:.1f} points on average") in text
+    assert "in 8 of 10 past issues the outcome fell inside such a band" in text
+    assert f"measured coverage {lead['coverage80'] * 100:.0f}%" in text
+    assert "not a confidence interval" in text and "80% interval comes from" not in text
 
 
 def test_stance_map_shows_the_interval_as_an_error_bar():
