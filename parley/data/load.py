@@ -12,12 +12,13 @@ import csv
 import datetime as dt
 import io
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 import pandas as pd
 import pandera.pandas as pa
 
-from parley.data import schema
+from parley.data import outlets, schema
 from parley.data.files import CsvSyntaxError, csv_records
 from parley.data.meta import ConflictMeta, decode, read_meta, relative_label
 from parley.data.meta import toml_line as toml_line
@@ -307,6 +308,8 @@ def _cross_check(label_of: dict[str, str], tables: dict[str, pd.DataFrame], meta
     _check_positions(tables.get("positions.csv"), label_of.get("positions.csv", ""), actors, issues, known, problems)
     _check_influence(tables.get("influence.csv"), label_of.get("influence.csv", ""), actors, issues, known, problems)
     _check_coverage(tables, label_of, meta, problems)
+    for name, frame in tables.items():
+        problems.extend(address_problems(frame, label_of.get(name, name)))
     if "outcome.csv" in tables:
         _check_outcome(tables, label_of, issues, known, problems)
     if meta is not None:
@@ -332,6 +335,66 @@ def _text(column: pd.Series) -> pd.Series:
 def _repeated(frame: pd.DataFrame, key: list[str]) -> pd.Series:
     """True on every row whose key occurs more than once (the first occurrence included, so its line is known)."""
     return frame.duplicated(key, keep=False) if len(frame) else pd.Series(False, index=frame.index)
+
+
+def address_problems(frame: pd.DataFrame | None, label: str) -> list[Problem]:
+    """source_url cells that are not an outlet's public page: bare IP, staging/preprod/dev host, mirror domain."""
+    if frame is None or "source_url" not in frame:
+        return []
+    registry = load_registry()
+    return [Problem(label, int(line), "source_url", reason)
+            for line, url in frame["source_url"].items()
+            if isinstance(url, str) and (reason := outlets.refusal(url, registry))]
+
+
+# --- the outlet registry ------------------------------------------------------------------------
+
+def load_registry(path: str | Path | None = None) -> outlets.Registry:
+    """The outlet registry (parley/data/sourcing/outlets.csv), validated like every table; cached per path.
+
+    Raises DataError listing every problem: the schema's (domain form, grade, unique domain) and the
+    registry's own rules (party_media names the actor it speaks for, and only then; denied, mirror and
+    party_media rows say why in notes).
+    """
+    return _registry(str(Path(path).resolve()) if path else str(outlets.REGISTRY))
+
+
+@lru_cache(maxsize=8)
+def _registry(path: str) -> outlets.Registry:
+    file = Path(path)
+    label = file.name if file == outlets.REGISTRY else str(file)
+    problems: list[Problem] = []
+    raw = read_text_table(file, label, schema.OUTLETS, problems) if file.is_file() else None
+    if raw is None and not problems:
+        problems.append(Problem(label, 1, "-", "file is missing"))
+    if raw is not None:
+        check_table(raw, schema.OUTLETS, label, problems)
+        problems.extend(_registry_rules(raw, label))
+    if problems:
+        raise DataError(problems)
+    return outlets.Registry([outlets.Outlet(domain=_cell(row["domain"]), outlet=_cell(row["outlet"]),
+                                            grade=_cell(row["grade"]), party=_cell(row["party"]),
+                                            notes=_cell(row["notes"]), line=int(line))
+                             for line, row in raw.iterrows()], file=label)
+
+
+def _cell(value) -> str:
+    """A raw cell as text ('' when empty: the reader gives None, a row of a frame may give NaN)."""
+    return value.strip() if isinstance(value, str) else ""
+
+
+def _registry_rules(raw: pd.DataFrame, label: str) -> list[Problem]:
+    found = []
+    for line, row in raw.iterrows():
+        grade, party, notes = (_cell(row[column]) for column in ("grade", "party", "notes"))
+        if grade == "party_media" and not party:
+            found.append(Problem(label, line, "party", "party_media needs the actor id it speaks for"))
+        if party and grade != "party_media":
+            found.append(Problem(label, line, "party", f"only a party_media outlet names a party (grade is {grade!r})"))
+        if grade in (outlets.DENIED, outlets.MIRROR, "party_media") and not notes:
+            found.append(Problem(label, line, "notes", f"a {grade} outlet says why in notes (the briefing or the "
+                                 "audit prints it)"))
+    return found
 
 
 def _check_events(events: pd.DataFrame | None, label: str, actors, issues, known, problems: list[Problem]) -> None:

@@ -53,6 +53,12 @@ def media_note(url, grade) -> str:
     return f" (source: {esc(label)} only)" if label else ""
 
 
+def outlet_name(url) -> str:
+    """The registry's name of the outlet at `url` ('' when the registry does not know the domain)."""
+    entry = grading.outlet_of(url) if isinstance(url, str) else None
+    return entry.outlet if entry is not None else ""
+
+
 def period_from(period_start: str, period_end: str, label: str = "") -> Period:
     if label:
         return parse_period(label)
@@ -305,16 +311,20 @@ class Briefing:
                                                 "imp": "Importance", "src": "Source"})
 
     def sources(self) -> pd.DataFrame:
-        """Every source the briefing uses (events, positions shown, actors' capability), with its grade."""
+        """Every source the briefing uses (events, positions shown, actors' capability), with its outlet and grade.
+
+        The grade is the outlet registry's (parley/data/sourcing/outlets.csv), so one outlet has one grade on every row;
+        a row whose domain the registry does not know keeps its own source_type."""
         columns = ["source", "source_url", "source_type"]
         ev = self.changes.events[columns].assign(used_for="event")
         pos = self.current[columns].assign(used_for="position")
         moves = self.changes.moves[columns].assign(used_for="position")
         act = self.actors_table[columns].assign(used_for="actor")
         allrows = pd.concat([ev, pos, moves, act], ignore_index=True)
-        allrows["grade"] = allrows["source_type"].map(grading.grade_of)
-        grouped = allrows.groupby(["source", allrows["source_url"].fillna(""), "grade"], sort=True)["used_for"].agg(
-            lambda s: ", ".join(sorted(set(s)))).reset_index()
+        allrows["grade"] = [grading.grade_for(u, t) for u, t in zip(allrows["source_url"], allrows["source_type"])]
+        allrows["outlet"] = allrows["source_url"].map(outlet_name)
+        keys = ["source", allrows["source_url"].fillna(""), "grade", "outlet"]
+        grouped = allrows.groupby(keys, sort=True)["used_for"].agg(lambda s: ", ".join(sorted(set(s)))).reset_index()
         return grouped.rename(columns={"used_for": "used for"})
 
     def sources_html(self) -> str:

@@ -185,3 +185,15 @@ def test_the_shipped_cases_date_their_influence_and_reach_both_ends():
         conflict = load_conflict(ROOT / "data" / "historical" / name)
         assert not influence_undated(conflict.influence), name
         assert (conflict.influence["valid_from"] < conflict.outcome["date"].min()).all(), name
+
+
+def test_the_stored_deu_headline_carries_the_interval_of_its_mae():
+    """The briefing's DEU III number comes with its interval (methods.calibration, proposals resampled)."""
+    from parley.analysis import methods
+    from parley.report import track_record
+    stored = methods.record()["headline"]
+    low, high = stored["ci95"]
+    assert low < stored["mae"] < high
+    record = backtest.backtest([load_conflict(TINY), load_conflict(TINY)])
+    html = " ".join(track_record.summary_html(record).split())
+    assert f"it missed by {stored['mae']:.1f} points (95% interval {low:.1f} to {high:.1f})" in html
