@@ -51,8 +51,13 @@ lab: venv
 schedule: venv
 	$(BIN)/python -m parley schedule $(DATA) --cadence month
 
-docs: venv
+# Docs that describe code, regenerated from it: the data format (schema), the layers (import contracts), the README's
+# chart pictures (kaleido + Debian's chromium) and the workbench screenshots (JupyterLab in headless chromium).
+docs: venv chromium
 	$(BIN)/python -m parley schema-docs --out docs/data-format.md
+	$(BIN)/python scripts/architecture_doc.py
+	$(BIN)/python scripts/readme_images.py
+	PARLEY_SCREENSHOTS=docs/img $(BIN)/python -m pytest -p no:nbval -q tests -k test_workbench_in_jupyterlab
 
 # The benchmarks; each prints its ratios against a baseline measured in the same run.
 bench: venv chromium

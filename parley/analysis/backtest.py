@@ -47,6 +47,7 @@ import pandas as pd
 from parley import __version__
 from parley.analysis import bargaining, methods
 from parley.analysis.forecast import forecast
+from parley.data.files import read_input
 from parley.data.load import Conflict, influence_undated, load_conflict
 from parley.data.meta import conflict_files, historical_cases
 from parley.digest import package_digest
@@ -58,7 +59,7 @@ METHODS = ("model", "weighted_mean", "starting_median", "strongest_actor", "stat
 BASELINES = METHODS[1:]
 REFERENCE = "weighted_mean"  # difference.<method> is its MAE minus this method's
 METHOD_NAMES = {
-    "model": "model (bargaining forecast)", "weighted_mean": "weighted mean",
+    "model": "expected-utility model", "weighted_mean": "weighted mean",
     "starting_median": "weighted median, round 0", "strongest_actor": "strongest actor's position",
     "status_quo": "status quo", "midpoint": "midpoint of the extremes", "constant_50": "constant 50",
 }
@@ -340,7 +341,7 @@ def cases_digest(folders: list[Path], horizons) -> str:
     for folder in folders:
         for path in conflict_files(folder):
             digest.update(f"{folder.name}/{path.name}".encode())
-            digest.update(path.read_bytes())
+            digest.update(read_input(path))
     return digest.hexdigest()
 
 

@@ -2,7 +2,7 @@
 
 Every number here comes from ``parley.analysis.bargaining.run_rounds`` run on many variants of one issue
 at once (draws x actors arrays), so a whole briefing's worth costs a fraction of a second.
-Draws are seeded from the issue id, so the same inputs give the same interval on every run.
+Draws are seeded from the issue id, so the same inputs give the same sensitivity band on every run.
 """
 
 from __future__ import annotations

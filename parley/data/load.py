@@ -19,7 +19,7 @@ import pandas as pd
 import pandera.pandas as pa
 
 from parley.data import outlets, schema
-from parley.data.files import CsvSyntaxError, csv_records
+from parley.data.files import CsvSyntaxError, csv_records, note_absent, read_input
 from parley.data.meta import ConflictMeta, decode, read_meta, relative_label
 from parley.data.meta import toml_line as toml_line
 from parley.errors import DataError, Problem
@@ -101,6 +101,7 @@ def _safe_path(folder: Path, name: str, label: str, problems: list[Problem]) -> 
     """The file inside the folder, refusing links that lead out of it."""
     path = folder / name
     if not path.exists():
+        note_absent(path)
         return None
     real_folder = folder.resolve()
     if not path.resolve().is_relative_to(real_folder):
@@ -182,7 +183,7 @@ def _read_text(path: Path, label: str, table: pa.DataFrameSchema, problems: list
     if size == 0:
         problems.append(Problem(label, 1, "-", "is empty (0 bytes); expected a header row: " + ",".join(table.columns)))
         return None
-    text = decode(path.read_bytes(), label, problems)
+    text = decode(read_input(path), label, problems)
     if text is not None and "\x00" in text:
         line = text[: text.index("\x00")].count("\n") + 1
         problems.append(Problem(label, line, "-", "contains a NUL byte; this is not a text CSV file"))

@@ -13,6 +13,7 @@ positions 0 and 100 on both issues early in 1999, so each scale's ends are posit
 from __future__ import annotations
 
 import csv
+import hashlib
 import json
 import shutil
 
@@ -21,10 +22,10 @@ from conftest import KOREA, TINY, read_rows, set_cell
 
 from parley.analysis import backtest, bargaining
 from parley.analysis.forecast import forecast
-from parley.data import meta
+from parley.data import files, meta
 from parley.data.load import load_conflict
 from parley.errors import DataError, UsageError
-from parley.report import prospects, track_record
+from parley.report import prospects, sections, track_record
 from parley.report.briefing import Briefing
 from parley.report.charts import esc
 
@@ -251,7 +252,13 @@ def test_historical_cases_beside_a_conflict_folder_feed_the_briefing_inputs(tmp_
     (data / "historical" / "no-outcome").mkdir()
     assert meta.find_historical(data / "korea-1950") == data / "historical"
     assert meta.historical_cases(data / "historical") == [data / "historical" / "backtest-tiny"]
-    assert data / "historical" / "backtest-tiny" / "outcome.csv" in meta.briefing_inputs(data / "korea-1950")
+    files.forget_inputs()
+    context = sections.Context.open(data / "korea-1950", "", "", period_label="1953-07")
+    sections.items("prospects", context)
+    recorded = sections.result(context).inputs
+    assert recorded["../historical/backtest-tiny/outcome.csv"] == \
+        hashlib.sha256((data / "historical" / "backtest-tiny" / "outcome.csv").read_bytes()).hexdigest()
+    assert recorded["influence.csv"] is None  # looked for, absent: adding it later changes the inputs
 
 
 def test_track_record_is_cached_by_the_inputs_digest(tmp_path, monkeypatch):
@@ -297,7 +304,7 @@ def test_track_record_sentence_gives_the_headline_error_with_its_interval_here_a
     assert "The headline method is the weighted mean, chosen on development data of DEU III" in html
     assert "missed by 24.9 points" in html and "(95% interval 18.9 to 31.8; 52 distinct forecasts" in html
     assert "on 155 EU legislative issues of DEU III it missed by 25.2" in html and "(95% interval 22.0 to 28.5)" in html
-    assert "the model (bargaining forecast) 32.9 (26.3 to 40.5)" in html and "constant 50 25.3 (17.7 to 34.0)" in html
+    assert "the expected-utility model 32.9 (26.3 to 40.5)" in html and "constant 50 25.3 (17.7 to 34.0)" in html
     assert "strongest" not in html  # no best baseline picked after the fact: a choice tuned on these cases
     assert "What the interval means:" in html and "2 issues ended" in html
     assert "Case &lt;A&gt;" in html and "<A>" not in html
