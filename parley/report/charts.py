@@ -45,7 +45,7 @@ def plain(value) -> str:
     """Data as text for a label; a missing value (None, NaN) is nothing."""
     if value is None or (isinstance(value, float) and pd.isna(value)):
         return ""
-    return str(value)
+    return value if isinstance(value, Markup) else str(value)
 
 
 def esc(value) -> str:

@@ -10,8 +10,9 @@ from __future__ import annotations
 import plotly.graph_objects as go
 
 from parley.analysis import backtest, methods
-from parley.report import charts, templating
+from parley.report import charts, markup
 from parley.report.charts import esc
+from parley.report.markup import Markup
 
 METHOD_STYLE = {
     "model": {"color": "#111111", "width": 3.5, "dash": "solid"},
@@ -70,7 +71,7 @@ def summary_html(record: dict | None, headline: dict | None = None) -> str:
                "rule": headline.get("rule", "docs/forecasting.md")}
     no_deal = record["deal"]["no_deal"] if record and "deal" in record else 0
     horizons = ", ".join(str(h) for h in record["horizons"]) if record else ""
-    return templating.render("track_record.html.j2", cases=cases, chosen=chosen, others=others, headline=deu,
+    return markup.render("track_record.html.j2", cases=cases, chosen=chosen, others=others, headline=deu,
                                   no_deal=no_deal, horizons=horizons)
 
 
@@ -94,8 +95,9 @@ def chart(record: dict | None, source: str = SOURCE):
                 legendrank=1000 + rank,
                 line={"color": style["color"], "width": style["width"], "dash": style["dash"]},
                 marker={"size": 9 if method == "model" else 7},
-                hovertext=[f"<b>{name}</b>, {m} months before: mean error {s['mae']:.1f} points over {s['n']} "
-                           f"forecasts, {s['within10'] * 100:.0f}% within {record['within']:g}" for m, s in points],
+                hovertext=[Markup("%s, %s") % (charts.bold(Markup(name)), f"{m} months before: mean error {s['mae']:.1f} points over "
+                                                             f"{s['n']} forecasts, {s['within10'] * 100:.0f}% within "
+                                                             f"{record['within']:g}") for m, s in points],
                 hoverinfo="text",
             ))
         horizons = record["horizons"]
