@@ -59,10 +59,11 @@ docs: venv chromium
 	$(BIN)/python scripts/readme_images.py
 	PARLEY_SCREENSHOTS=docs/img $(BIN)/python -m pytest -p no:nbval -q tests -k test_workbench_in_jupyterlab
 
-# Both benchmarks; each prints its ratios against a baseline measured in the same run.
+# The benchmarks; each prints its ratios against a baseline measured in the same run.
 bench: venv chromium
 	$(BIN)/python benchmarks/bench_briefing.py --cluster
 	$(BIN)/python benchmarks/bench_import.py
+	$(BIN)/python benchmarks/bench_load.py
 
 clean:
 	rm -rf $(VENV) reports/*/ reports/index.html

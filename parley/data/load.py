@@ -289,7 +289,12 @@ def _split_ids(value) -> tuple[str, ...]:
 
 def _cross_check(label_of: dict[str, str], tables: dict[str, pd.DataFrame], meta: ConflictMeta | None,
                  meta_label: str, problems: list[Problem], meta_lines: dict[str, int] | None = None) -> None:
-    """Rules between tables, run on the raw strings so they are reported even beside column errors."""
+    """Rules between tables, run on the raw strings so they are reported even beside column errors.
+
+    Each rule finds the rows that break it with whole-column operations (a clean folder costs no Python loop over its
+    rows); only those rows are then read one by one, in file order, to word the problems, so the messages and their
+    order are those of a row-by-row check.
+    """
     actors = set(tables["actors.csv"]["actor_id"].dropna()) if "actors.csv" in tables else None
     issues = set(tables["issues.csv"]["issue_id"].dropna()) if "issues.csv" in tables else None
 
@@ -312,6 +317,25 @@ def _cross_check(label_of: dict[str, str], tables: dict[str, pd.DataFrame], meta
         lines = meta_lines or {}
         known(meta.default_actors, actors, meta_label, lines.get("default_actors", 1), "default_actors", "actor")
         known(meta.default_issues, issues, meta_label, lines.get("default_issues", 1), "default_issues", "issue")
+
+
+def _names_unknown(column: pd.Series, valid: set[str] | None) -> pd.Series:
+    """True where a cell's ids (separated by LIST_SEPARATOR, as _split_ids reads them) include one not in valid."""
+    if valid is None or column.empty:
+        return pd.Series(False, index=column.index)
+    ids = column.dropna().astype(str).str.split(schema.LIST_SEPARATOR).explode().str.strip()
+    ids = ids[ids != ""]
+    return pd.Series(column.index.isin(ids.index[~ids.isin(valid)]), index=column.index)
+
+
+def _text(column: pd.Series) -> pd.Series:
+    """A raw column as text, blanks as '' (comparable as strings, as ISO dates are)."""
+    return column.fillna("").astype(str)
+
+
+def _repeated(frame: pd.DataFrame, key: list[str]) -> pd.Series:
+    """True on every row whose key occurs more than once (the first occurrence included, so its line is known)."""
+    return frame.duplicated(key, keep=False) if len(frame) else pd.Series(False, index=frame.index)
 
 
 def address_problems(frame: pd.DataFrame | None, label: str) -> list[Problem]:
@@ -376,7 +400,12 @@ def _registry_rules(raw: pd.DataFrame, label: str) -> list[Problem]:
 
 def _check_events(events: pd.DataFrame | None, label: str, actors, issues, known, problems: list[Problem]) -> None:
     """events.csv names known actors and issues, and no event ends before it starts."""
-    for line, row in (events.iterrows() if events is not None else ()):
+    if events is None:
+        return
+    start, end = _text(events["date"]), _text(events["end_date"])
+    suspect = (_names_unknown(events["actors"], actors) | _names_unknown(events["issues"], issues)
+               | ((start != "") & (end != "") & (end < start)))
+    for line, row in events[suspect].iterrows():
         known(_split_ids(row["actors"]), actors, label, line, "actors", "actor")
         known(_split_ids(row["issues"]), issues, label, line, "issues", "issue")
         if schema.is_iso_date(row["end_date"]) and schema.is_iso_date(row["date"]) and row["end_date"] < row["date"]:
@@ -386,8 +415,12 @@ def _check_events(events: pd.DataFrame | None, label: str, actors, issues, known
 def _check_positions(positions: pd.DataFrame | None, label: str, actors, issues, known,
                      problems: list[Problem]) -> None:
     """positions.csv names known actors and issues, with one row per (actor, issue, date)."""
+    if positions is None:
+        return
+    suspect = (_names_unknown(positions["actor_id"], actors) | _names_unknown(positions["issue_id"], issues)
+               | _repeated(positions, ["actor_id", "issue_id", "date"]))
     seen: dict[tuple, int] = {}
-    for line, row in (positions.iterrows() if positions is not None else ()):
+    for line, row in positions[suspect].iterrows():
         known(_split_ids(row["actor_id"]), actors, label, line, "actor_id", "actor")
         known(_split_ids(row["issue_id"]), issues, label, line, "issue_id", "issue")
         key = (row["actor_id"], row["issue_id"], row["date"])
@@ -406,7 +439,11 @@ def _check_coverage(tables: dict[str, pd.DataFrame], label_of: dict[str, str], m
     for file, columns in (("events.csv", ("date", "end_date")), ("positions.csv", ("date",))):
         if file not in tables:
             continue
-        for line, row in tables[file].iterrows():
+        frame = tables[file]
+        suspect = pd.Series(False, index=frame.index)
+        for column in columns:
+            suspect |= _text(frame[column]) > limit
+        for line, row in frame[suspect].iterrows():
             for column in columns:
                 value = row[column]
                 if schema.is_iso_date(value) and value > limit:

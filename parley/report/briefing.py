@@ -280,12 +280,13 @@ class Briefing:
         return grouped.rename(columns={"used_for": "used for"})
 
     def sources_html(self) -> Markup:
-        """The sources, each with its grade, and the shares by grade (docs/sourcing.md defines the grades)."""
+        """The sources, each with its outlet's registry name and grade, and the shares by grade (docs/sourcing.md)."""
         src = self.sources()
         counts = grading.grade_counts(src["grade"])
         shares = [(g, n, f"{n / len(src):.0%}") for g, n in counts.items() if n]
-        rows = [{"grade": r["grade"], "url": r["source_url"] or None, "source": r["source"], "used_for": r["used for"],
-                 "media_note": media_note(r["source_url"], r["grade"])} for r in src.to_dict("records")]
+        rows = [{"grade": r["grade"], "outlet": r["outlet"], "url": r["source_url"] or None, "source": r["source"],
+                 "used_for": r["used for"], "media_note": media_note(r["source_url"], r["grade"])}
+                for r in src.to_dict("records")]
         return markup.render("briefing/sources.j2", rows=rows, shares=shares)
 
     def positions_table_html(self) -> Markup:

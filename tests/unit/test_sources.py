@@ -305,6 +305,18 @@ def test_briefing_grades_come_from_the_registry_and_name_the_outlet(graded):
     assert not time_rows.empty and set(time_rows["grade"]) == {"major"}
 
 
+def test_briefing_sources_name_each_outlet_with_its_registry_grade(graded):
+    from parley.report.briefing import Briefing
+    b = Briefing.open(graded, "", "", period_label="1953-07")
+    html = b.sources_html()
+    assert ('<li><span class="parley-grade parley-grade-major">major</span> <b class=\'parley-outlet\'>TIME</b>: '
+            '<a href="http://content.time.com/') in html
+    named = b.sources()
+    assert html.count("<b class='parley-outlet'>") == int((named["outlet"] != "").sum()) > 0
+    frus = sources.outlet_of("https://history.state.gov/x").outlet
+    assert f'<span class="parley-grade parley-grade-official">official</span> <b class=\'parley-outlet\'>{frus}' in html
+
+
 def test_key_point_resting_on_one_partys_media_says_so(graded):
     from parley.report.briefing import Briefing
     assert cell(graded, "events.csv", 23, "event_id") == "1953-07-27-armistice-signed"
