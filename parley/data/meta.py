@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from parley.data import schema
-from parley.data.files import NotUtf8, decode_utf8
+from parley.data.files import NotUtf8, decode_utf8, note_absent, read_input
 from parley.errors import DataError, Problem
 
 
@@ -52,7 +52,7 @@ def toml_line(text: str, key: str) -> int:
 
 
 def read_meta(path: Path, label: str, problems: list[Problem]) -> ConflictMeta | None:
-    text = decode(path.read_bytes(), label, problems)
+    text = decode(read_input(path), label, problems)
     if text is None:
         return None
     try:
@@ -145,12 +145,27 @@ def read_conflict_meta(folder: str | Path) -> ConflictMeta:
 DEFAULT_OUTCOMES = Path(__file__).resolve().parents[2] / "data" / "reference" / "war_outcomes.csv"
 
 
+TERMINATION_FILE = "ucdp-term-acd-3-2021.csv"  # UCDP Conflict Termination data (parley.data.termination)
+DEFAULT_TERMINATION = DEFAULT_OUTCOMES.parent / TERMINATION_FILE
+
+
+def find_termination(conflict_folder: str | Path | None = None) -> Path | None:
+    """The UCDP termination file beside a conflict folder (../reference/), else the one shipped with parley."""
+    if conflict_folder is not None:
+        beside = Path(conflict_folder).parent / "reference" / TERMINATION_FILE
+        if beside.is_file():
+            return beside
+        note_absent(beside)  # one added later takes over: the briefings that used the shipped one become stale
+    return DEFAULT_TERMINATION if DEFAULT_TERMINATION.is_file() else None
+
+
 def find_outcomes(conflict_folder: str | Path | None = None) -> Path | None:
     """The war-outcomes reference table beside a conflict folder (../reference/), else the one shipped with parley."""
     if conflict_folder is not None:
         beside = Path(conflict_folder).parent / "reference" / "war_outcomes.csv"
         if beside.is_file():
             return beside
+        note_absent(beside)  # one added later takes over: the briefings that used the shipped one become stale
     return DEFAULT_OUTCOMES if DEFAULT_OUTCOMES.is_file() else None
 
 
@@ -183,15 +198,6 @@ def conflict_files(folder: str | Path) -> list[Path]:
     folder = Path(folder)
     names = ["conflict.toml"] + [spec.file for spec in schema.CONFLICT_TABLES]
     return [folder / name for name in names if (folder / name).is_file()]
-
-
-def briefing_inputs(folder: str | Path) -> list[Path]:
-    """Every data file a briefing reads: its own tables, imported events, the reference table, the historical cases."""
-    folder = Path(folder)
-    extra = [folder / name for name in (ALIASES_FILE, IMPORTED_FILE) if (folder / name).is_file()]
-    outcomes = find_outcomes(folder)
-    history = [path for case in historical_cases(find_historical(folder)) for path in conflict_files(case)]
-    return conflict_files(folder) + extra + ([outcomes] if outcomes else []) + history
 
 
 def _dates_in(path: Path, columns: tuple[str, ...]) -> list[dt.date]:

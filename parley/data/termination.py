@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from parley.data import schema
+from parley.data import meta, schema
 from parley.data.load import check_table, read_text_table
 from parley.errors import DataError, Problem
 
@@ -36,23 +36,15 @@ class Release:
 RELEASE = Release(
     name="UCDP Conflict Termination Dataset (conflict level, with UCDP/PRIO Armed Conflict fields)",
     version="3-2021",
-    file="ucdp-term-acd-3-2021.csv",
+    file=meta.TERMINATION_FILE,
     sha256="dfa795ff1803df45bc27d0ba90c00cef9a87d9760aa5f691743ff69da8e3023e",
     citation="Kreutz, Joakim (2010). How and When Armed Conflicts End: Introducing the UCDP Conflict Termination "
              "Dataset. Journal of Peace Research 47(2): 243-250. Uppsala Conflict Data Program (UCDP).",
     licence="CC BY 4.0",
 )
 
-DEFAULT_PATH = Path(__file__).resolve().parent.parent.parent / "data" / "reference" / RELEASE.file
-
-
-def find(conflict_folder: str | Path | None = None) -> Path | None:
-    """The termination file beside a conflict folder (../reference/), else the one shipped with parley, else None."""
-    if conflict_folder is not None:
-        beside = Path(conflict_folder).parent / "reference" / RELEASE.file
-        if beside.is_file():
-            return beside
-    return DEFAULT_PATH if DEFAULT_PATH.is_file() else None
+DEFAULT_PATH = meta.DEFAULT_TERMINATION
+find = meta.find_termination  # beside a conflict folder (../reference/), else the one shipped with parley
 
 
 def digest(path: str | Path) -> str:

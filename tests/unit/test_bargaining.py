@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import json
 import re
 import shutil
@@ -331,11 +332,19 @@ def test_cli_forecast_json(capsys, capability_only):
     assert result["draws"] == 200 and result["reading"] == "replicating"
 
 
-def test_bundled_russia_ukraine_is_weighed_by_its_influence_table(capsys):
-    assert cli.main(["forecast", str(RUSSIA_UKRAINE), "--date", DAY, "--format", "json", "--draws", "0"]) == 0
-    result = json.loads(capsys.readouterr().out)
-    sources = {a["weight_source"] for issue in result["issues"].values() for a in issue["actors"].values()}
-    assert sources == {"influence"}
+def test_bundled_russia_ukraine_is_weighed_by_the_influence_in_force(capsys):
+    """Each influence row holds from its valid_from (the date of its source): before it, capability weighs."""
+    with open(RUSSIA_UKRAINE / "influence.csv", newline="", encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    for day in (DAY, "2026-05-08"):
+        assert cli.main(["forecast", str(RUSSIA_UKRAINE), "--date", day, "--format", "json", "--draws", "0"]) == 0
+        result = json.loads(capsys.readouterr().out)
+        in_force = {(r["actor_id"], r["issue_id"]) for r in rows if not r["valid_from"] or r["valid_from"] <= day}
+        used = {(a, i) for i, issue in result["issues"].items() for a, v in issue["actors"].items()
+                if v["weight_source"] == "influence"}
+        weighed = {(a, i) for i, issue in result["issues"].items() for a in issue["actors"]}
+        assert used == in_force & weighed
+    assert used == weighed  # by the end of the data every row is in force
 
 
 def test_cli_forecast_rounds_and_draws(capsys):

@@ -37,7 +37,7 @@ def test_stored_outputs_are_deterministic():
 
 def test_stored_notebooks_are_what_make_notebooks_writes():
     """The cells on disk are the generator's (outputs aside): `make notebooks` would change no source."""
-    for name, generated in (("briefing.ipynb", make_notebooks.briefing), ("explore.ipynb", make_notebooks.explore)):
+    for name, generated in (("briefing.ipynb", make_notebooks.briefing_notebook()), ("explore.ipynb", make_notebooks.explore)):
         on_disk = nbformat.read(ROOT / "notebooks" / name, as_version=4)
         assert [(c.cell_type, c.source) for c in on_disk.cells] == [(c.cell_type, c.source) for c in generated.cells]
         assert make_notebooks.edits(ROOT / "notebooks" / name) == []
@@ -65,3 +65,11 @@ def test_make_notebooks_refuses_an_edited_notebook_unless_forced(tmp_path, monke
     del nb.cells[3]
     nbformat.write(nb, path)
     assert make_notebooks.edits(path) == ["1 generated cell(s) were deleted"]
+
+
+def test_the_briefing_notebook_follows_the_sections_list():
+    """One briefing cell per section of parley.report.sections.SECTIONS, in that order: the list is the one place."""
+    from parley.report.sections import SECTIONS
+    cells = [c.source for c in nbformat.read(ROOT / "notebooks" / "briefing.ipynb", as_version=4).cells
+             if c.cell_type == "code" and "parameters" not in c.metadata.get("tags", [])]
+    assert [re.search(r"show_section\(ctx, '(\w+)'\)", c).group(1) for c in cells] == [s.key for s in SECTIONS]

@@ -257,3 +257,12 @@ def test_the_section_and_chart_for_russia_ukraine():
     fig = outside_view.chart(view, "Russia-Ukraine war")
     assert [t.name for t in fig.data if t.showlegend is not False][-1] == f"the class ({view['n']} episodes)"
     assert fig.layout.shapes[0].x0 == pytest.approx(view["reference_class"]["lasted_days"] / 365.2425)
+
+
+def test_the_termination_file_is_a_briefing_input():
+    """The kernel records the UCDP file among the data the briefing read (parley.report.contract)."""
+    from parley.report import sections
+    context = sections.Context.open(RU, "", "", period_label="2025-05")
+    sections.items("prospects", context)
+    recorded = sections.result(context).inputs
+    assert recorded[f"../reference/{DATA.name}"] == hashlib.sha256(DATA.read_bytes()).hexdigest()

@@ -10,7 +10,7 @@ from conftest import ROOT, set_cell
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 
 from parley.pipeline import verify
-from parley.pipeline.render import input_file_digests
+from parley.pipeline.render import current_digests
 
 PERIOD = "1953-07"
 REPORT = Path("reports") / "korea-1950" / PERIOD
@@ -75,7 +75,8 @@ def test_changed_inputs_name_the_files_and_an_old_manifest_says_unknown(korea_co
     report.mkdir(parents=True)
     notebook = new_notebook(cells=[new_code_cell('data_dir = "../../../korea-1950"',
                                                  metadata={"tags": ["injected-parameters"]})])
-    manifest = {"inputs": "abc", "input_files": input_file_digests(korea_copy)}
+    recorded = {"conflict.toml": None, "positions.csv": None, "influence.csv": None}  # the keys a kernel records
+    manifest = {"inputs": "abc", "input_files": current_digests(korea_copy, recorded)}
     assert verify.changed_inputs(report, manifest, notebook) == []
     set_cell(korea_copy / "positions.csv", CHANGED_ROW, "position", "60")
     (korea_copy / "conflict.toml").unlink()
