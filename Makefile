@@ -37,9 +37,10 @@ test: venv chromium lint
 	$(BIN)/python -m pytest $(NBVAL)
 
 # The loop while coding: tests/unit only (no kernel, no browser, no `python -m parley` subprocess); tests/integration
-# holds the rest (marked `slow` by tests/conftest.py, from the directory).
+# holds the rest (marked `slow` by tests/conftest.py, from the directory). Two processes (pytest-xdist), one test file
+# each at a time, so a file's module fixtures are built once.
 test-fast: venv
-	$(BIN)/python -m pytest tests/unit -p no:nbval --no-header
+	$(BIN)/python -m pytest tests/unit -p no:nbval --no-header -n 2 --dist loadfile
 
 lint: venv
 	$(BIN)/ruff check parley tests scripts benchmarks
@@ -51,13 +52,19 @@ lab: venv
 schedule: venv
 	$(BIN)/python -m parley schedule $(DATA) --cadence month
 
-docs: venv
+# Docs that describe code, regenerated from it: the data format (schema), the layers (import contracts), the README's
+# chart pictures (kaleido + Debian's chromium) and the workbench screenshots (JupyterLab in headless chromium).
+docs: venv chromium
 	$(BIN)/python -m parley schema-docs --out docs/data-format.md
+	$(BIN)/python scripts/architecture_doc.py
+	$(BIN)/python scripts/readme_images.py
+	PARLEY_SCREENSHOTS=docs/img $(BIN)/python -m pytest -p no:nbval -q tests -k test_workbench_in_jupyterlab
 
-# Both benchmarks; each prints its ratios against a baseline measured in the same run.
+# The benchmarks; each prints its ratios against a baseline measured in the same run.
 bench: venv chromium
 	$(BIN)/python benchmarks/bench_briefing.py --cluster
 	$(BIN)/python benchmarks/bench_import.py
+	$(BIN)/python benchmarks/bench_load.py
 
 clean:
 	rm -rf $(VENV) reports/*/ reports/index.html

@@ -31,9 +31,9 @@ def sensitivity_coverage(table: deu.Table) -> dict:
     for issue in table.scored:
         case = methods.case_of(methods.blind(issue))
         found = uncertainty.assess(case.frame, issue.issue_id, draws=uncertainty.DEFAULT_DRAWS)
-        if found["interval"] is None:
+        if found["sensitivity"] is None:
             continue
-        low, high = found["interval"]
+        low, high = found["sensitivity"]
         inside.append(low - 1e-9 <= issue.out <= high + 1e-9)
         widths.append(high - low)
     return {"n": len(inside), "coverage": sum(inside) / len(inside), "width": sum(widths) / len(widths)}

@@ -12,7 +12,7 @@ from pathlib import Path
 from parley import __version__
 
 PACKAGE = Path(__file__).resolve().parent
-HASHED_SUFFIXES = {".py", ".js", ".j2", ".css", ".csv"}
+HASHED_SUFFIXES = {".py", ".js", ".j2", ".css", ".csv", ".json"}  # .json: the headline record (analysis/headline.json)
 
 
 @functools.cache

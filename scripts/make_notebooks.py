@@ -75,37 +75,25 @@ period = "2025-05"                     # optional label: YYYY-MM or YYYY-Www set
 actors = []
 issues = []'''
 
-briefing = nb([
-    md("# Briefing\n\nRendered by `python -m parley render DATA_DIR --period P`: the parameters cell below is replaced, "
-       "every cell calls into the `parley` package, and the code is hidden in the HTML. Edit the package, not this notebook."),
-    code(PARAMS, ["parameters"]),
-    code("from parley.report.briefing import Briefing\nfrom parley.report.notebook import show, show_html\n\n"
-         "b = Briefing.open(data_dir, period_start, period_end, actors, issues, period_label=period)\n"
-         "show_html(b.header_html())"),
-    code("show_html(b.key_points_html())"),
-    code("show_html('<h2>Timeline</h2>')\nshow(b.timeline())\nshow(b.context_timeline())"),
-    code("show_html(b.changes_html())"),
-    code("from parley.data import outcomes\nfrom parley.report import outside_view, prospects\n\n"
-         "forecast = prospects.forecast(b)\n"
-         "show_html('<h2>Where the actors stand</h2>')\n"
-         "show(b.stance_map(prospects.forecast_by_issue(b, forecast), prospects.intervals_by_issue(b, forecast)))\n"
-         "show(b.stance_matrix())"),
-    code("show(b.trajectories())\nshow(b.activity())"),
-    code("wars = outcomes.load_outcomes(outcomes.find(b.conflict.folder))\n"
-         "record = prospects.past_record(b)  # the backtest on data/historical, cached\n"
-         "show_html(prospects.prospects_html(b, wars, forecast, record, outside=False))\n"
-         "show(prospects.paths_chart(b, forecast))\nshow(prospects.sensitivity_chart(b))\n"
-         "if record:  # past negotiations with a known outcome exist\n    show(prospects.track_record_chart(b, record))\n"
-         "view = outside_view.outlook_of(b)  # UCDP base rates; None when conflict.toml lacks the class fields\n"
-         "show_html(outside_view.section_html(b.conflict.meta, b.as_of, b.conflict.folder, wars, view))\n"
-         "if view:  # how long comparable wars went on, today's duration marked\n"
-         "    show(outside_view.chart(view, b.conflict.meta.name))"),
-    code("from parley.report.imported_section import imported_section\n\n"
-         "for kind, item in imported_section(b):  # ACLED / UCDP GED imports, when the folder has them\n"
-         "    show(item) if kind == 'figure' else show_html(item)"),
-    code("show_html(b.events_html())"),
-    code("show_html(b.sources_html())"),
-])
+def briefing_notebook():
+    """The briefing: parameters, then one cell per section of parley.report.sections.SECTIONS, in that order."""
+    from parley.report.sections import SECTIONS
+
+    first, *rest = SECTIONS
+    return nb([
+        md("# Briefing\n\nRendered by `python -m parley render DATA_DIR --period P`: the parameters cell below is replaced, "
+           "every cell calls into the `parley` package, and the code is hidden in the HTML. Edit the package, not this "
+           "notebook: the sections and their order are `parley.report.sections.SECTIONS`."),
+        code(PARAMS, ["parameters"]),
+        code("from parley.report.notebook import record_result, show_section\nfrom parley.report.sections import Context\n\n"
+             "ctx = Context.open(data_dir, period_start, period_end, actors, issues, period_label=period)\n"
+             "b = ctx.briefing  # the Briefing: its tables and figures, for your own cells\n"
+             f"show_section(ctx, {first.key!r})"),
+        *[code(f"show_section(ctx, {s.key!r})") for s in rest[:-1]],
+        code(f"show_section(ctx, {rest[-1].key!r})\n"
+             "record_result(ctx)  # trend, coverage and the data files read, for the pipeline (not shown in the page)"),
+    ])
+
 
 EXPLORE_PARAMS = (PARAMS.replace('"2025-05-01"', '"2024-06-01"')
                   .replace('period = "2025-05"                    ', 'period = ""                           ')
@@ -123,8 +111,13 @@ NUMBERS = """## How to read the numbers
 - **Capability, 0-100:** the actor's relative clout, with its source in `actors.csv` (in `data/russia-ukraine`,
   SIPRI 2024 military expenditure scaled so that the US = 100). An empty capability means no confirmed figure: the
   actor is left out of the bargaining model.
-- **In the model** each actor weighs capability × salience: the weighted mean and median of positions and the
-  expected-utility forecast (the cross on the stance map) follow from those weights ([model](../docs/bargaining.md)).
+- **In the model** each actor weighs capability × salience (influence × salience where `influence.csv` gives one):
+  the weighted mean and median of positions and the expected-utility scenario follow from those weights
+  ([model](../docs/bargaining.md)).
+- **The forecast** (the cross on the stance map) is the weighted mean: of the methods scored on decided EU issues
+  with known outcomes it missed by the least, and its 80% interval (the bar) is as wide as its past errors say
+  ([how it was chosen](../docs/forecasting.md)). The expected-utility simulation is a scenario, and its band over
+  draws of the inputs shows sensitivity to the coding, not a confidence interval.
 - **Trend:** an issue *deteriorated* when its gap widened by at least 5 points since the end of the previous
   period, *improved* when it narrowed by at least 5, otherwise *unchanged*."""
 
@@ -152,14 +145,15 @@ explore = nb([
        "stand out."),
     code("wb.show('timeline')"),
     md("## Stances\nThe map and the matrix show the positions in force on the last day of the period (the cross on the "
-       "map: the model's forecast); trajectories show how they moved."),
+       "map: the forecast, with its 80% interval); trajectories show how they moved."),
     code("wb.show('stance_map', 'stance_matrix')"),
     code("wb.show('trajectories')"),
     md("## Activity"),
     code("wb.show('activity')"),
-    md("## Prospects\nThe bargaining model's forecast from the positions in force, its sensitivity, and how comparable "
-       "wars ended."),
-    code("wb.show('prospects', 'paths', 'sensitivity', 'outcomes')"),
+    md("## Prospects\nThe forecast from the positions in force (the method chosen on real outcomes, with its "
+       "calibrated interval), the expected-utility scenario with its rounds and its sensitivity to the inputs, and how "
+       "comparable wars ended."),
+    code("wb.show_section('prospects')"),
     md("## Imported event data\nACLED / UCDP GED imports (`python -m parley import`), aggregated; nothing shows "
        "when the "
        "folder has none. This section follows the parameters, not the controls: re-run the cell after changing them."),
@@ -182,6 +176,6 @@ if __name__ == "__main__":
     parser.add_argument("--force", action="store_true", help="overwrite notebooks edited since they were written")
     parser.add_argument("names", nargs="*", default=["briefing.ipynb", "explore.ipynb"])
     args = parser.parse_args()
-    notebooks = {"briefing.ipynb": briefing, "explore.ipynb": explore}
+    notebooks = {"briefing.ipynb": briefing_notebook(), "explore.ipynb": explore}
     written = [write(notebooks[name], NOTEBOOKS / name, args.force) for name in args.names]
     sys.exit(0 if all(written) else 1)

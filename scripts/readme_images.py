@@ -1,32 +1,27 @@
 """Render one PNG of each chart of the May 2025 briefing into docs/img/ (pictures for the README).
 
-    python scripts/readme_images.py     (kaleido drives Debian's chromium; no download)
+    python scripts/readme_images.py     (make docs; kaleido drives Debian's chromium; no download)
+
+Each picture is a part of the briefing's sections (parley.report.sections), drawn as the briefing draws it.
 """
 
 from pathlib import Path
 
-from parley.data import outcomes
-from parley.report import outside_view, prospects
-from parley.report.briefing import Briefing
+from parley.report import prospects, sections
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "docs" / "img"
+PICTURES = {"timeline": "context_timeline", "stance-map": "stance_map", "trajectories": "trajectories",
+            "stance-matrix": "stance_matrix", "activity": "activity", "bargaining-paths": "paths",
+            "outside-view": "outside_chart"}
 
 
 def main() -> None:
-    b = Briefing.open(ROOT / "data" / "russia-ukraine", "", "", period_label="2025-05")
-    result = prospects.forecast(b)
-    figures = {
-        "timeline": b.context_timeline(),
-        "stance-map": b.stance_map(prospects.forecast_by_issue(b, result)),
-        "trajectories": b.trajectories(),
-        "stance-matrix": b.stance_matrix(),
-        "activity": b.activity(),
-        "bargaining-paths": prospects.paths_chart(b, result),
-        "war-outcomes": prospects.outcomes_chart(outcomes.load_outcomes(outcomes.find(b.conflict.folder))),
-        "outside-view": outside_view.chart(outside_view.outlook_of(b), b.conflict.meta.name),
-    }
+    context = sections.Context.open(ROOT / "data" / "russia-ukraine", "", "", period_label="2025-05")
+    parts = sections.parts()
     OUT.mkdir(parents=True, exist_ok=True)
+    figures = {name: parts[key].draw(context) for name, key in PICTURES.items()}
+    figures["war-outcomes"] = prospects.outcomes_chart(context.wars)  # the hand-coded supplement (docs/war-outcomes.md)
     for name, fig in figures.items():
         fig.write_image(OUT / f"{name}.png", scale=1)
         print(OUT.relative_to(ROOT) / f"{name}.png")

@@ -3,13 +3,30 @@
 Load cases -> score -> print or cache. A case is a conflict folder with an ``outcome.csv``. For every
 issue with an outcome and every horizon (months before the outcome's date), the model is asked what
 it forecasts from the data in force on that day only (:func:`model_at`, the one call into the model),
-and so are four simple baselines on the same inputs:
+and so are simple baselines on the same inputs:
 
 * ``weighted_mean``: the capability x salience weighted mean of positions (the "compromise model"
   that procedural models failed to beat in Thomson, Stokman, Achen & Koenig 2006);
 * ``starting_median``: the weighted median before any bargaining round (round 0);
 * ``strongest_actor``: the position of the actor with the largest capability x salience;
-* ``status_quo``: where the issue stands if no deal is made, when issues.csv defines it.
+* ``status_quo``: where the issue stands if no deal is made, when issues.csv defines it;
+* ``midpoint``: halfway between the two most extreme positions in force;
+* ``constant_50``: the middle of the scale, whatever anyone says (a scale built around the deal
+  rewards it; docs/codebook.md builds scales from the parties' positions so that it cannot win by
+  construction).
+
+The scoring is built so that it cannot be gamed:
+
+* A negotiation that produced no agreement (``deal = false`` in outcome.csv) has no point to miss: it is
+  scored in a separate deal / no-deal step (was an agreement forecast, i.e. did a bargaining range
+  exist, ``bargaining.bargaining_range``?), never as a point error against the status quo.
+* A horizon whose inputs equal the previous (longer) horizon's gives the same forecast again: it is
+  marked ``repeat`` and pooled summaries count each distinct forecast once (``n``), saying how many
+  repeats they left out (``n_repeats``); each horizon's own summary still scores it.
+* The pooled summary carries a 95% interval of each method's MAE from a bootstrap that resamples whole
+  cases (the issues of one negotiation are not independent), and ``difference`` gives each method's MAE
+  minus the weighted mean's with its interval. Nothing here is tuned on the cases; a choice that ever
+  is must be made leave-one-case-out.
 
 A horizon at which no actor with a capability figure holds a position yet is reported as missing,
 with its reason, and left out of every count; it is never scored as zero error. Every baseline is
@@ -28,25 +45,31 @@ from pathlib import Path
 import pandas as pd
 
 from parley import __version__
-from parley.analysis import bargaining
+from parley.analysis import bargaining, methods
 from parley.analysis.forecast import forecast
-from parley.data.load import Conflict, load_conflict
+from parley.data.files import read_input
+from parley.data.load import Conflict, influence_undated, load_conflict
 from parley.data.meta import conflict_files, historical_cases
 from parley.digest import package_digest
 from parley.errors import UsageError
 
 HORIZONS = (12, 6, 1)
 WITHIN = 10.0  # points on the 0-100 scale: an error up to this counts as "within 10 points"
-METHODS = ("model", "weighted_mean", "starting_median", "strongest_actor", "status_quo")
+METHODS = ("model", "weighted_mean", "starting_median", "strongest_actor", "status_quo", "midpoint", "constant_50")
 BASELINES = METHODS[1:]
+REFERENCE = "weighted_mean"  # difference.<method> is its MAE minus this method's
 METHOD_NAMES = {
-    "model": "model (bargaining forecast)", "weighted_mean": "weighted mean",
+    "model": "expected-utility model", "weighted_mean": "weighted mean",
     "starting_median": "weighted median, round 0", "strongest_actor": "strongest actor's position",
-    "status_quo": "status quo",
+    "status_quo": "status quo", "midpoint": "midpoint of the extremes", "constant_50": "constant 50",
 }
 DIGITS = 2
+DRAWS = 2000   # bootstrap draws (resampling cases)
+SEED = 19      # fixed, so a track record is reproducible
 NO_POSITION = "no actor with a capability figure holds a position on the issue on this day"
 NO_WEIGHT = "no actor carries weight on the issue on this day (capability x salience is 0 for all)"
+UNDATED = ("influence.csv has rows without valid_from: every horizon uses influence as coded, possibly later "
+           "than the forecast day (look-ahead possible)")
 
 
 # --- the model, asked once per case and day -------------------------------------------------------
@@ -82,9 +105,13 @@ def _error(forecast, outcome: float) -> float | None:
     return None if forecast is None else round(abs(forecast - outcome), DIGITS)
 
 
-def score_point(months: int, day: pd.Timestamp, outcome: float, status_quo, issue: dict | None,
+def score_point(months: int, day: pd.Timestamp, outcome: float | None, status_quo, issue: dict | None,
                 frame: pd.DataFrame) -> dict:
-    """One horizon of one issue: the model's forecast and each baseline's, with their errors (or why missing)."""
+    """One horizon of one issue: the model's forecast and each baseline's, with their errors (or why missing).
+
+    `outcome` None (no agreement) leaves every error empty: the point only enters the deal / no-deal step,
+    through `agreement` (whether the inputs leave a bargaining range, i.e. whether a deal is forecast).
+    """
     forecast = None if issue is None else _round(issue["scenarios"]["bdm"]["forecast"])  # the expected-utility model
     reason = None
     if frame.empty:
@@ -92,18 +119,27 @@ def score_point(months: int, day: pd.Timestamp, outcome: float, status_quo, issu
     elif forecast is None:
         reason = NO_WEIGHT
     issue = issue or {}
+    case = methods.Case(frame=frame)
     guesses = {
         "weighted_mean": issue.get("weighted_mean"),
         "starting_median": issue.get("weighted_median"),
         "strongest_actor": strongest_position(frame),
         "status_quo": status_quo,
+        "midpoint": methods.midpoint(case),
+        "constant_50": methods.constant_50(case),
     }
+    agreement = None
     if reason is not None:
         forecast, guesses = None, dict.fromkeys(guesses)
+    else:
+        agreement = bargaining.bargaining_range(frame) is not None
+    target = None if outcome is None else _round(outcome)
     return {
-        "months": months, "date": f"{day:%Y-%m-%d}", "forecast": forecast, "outcome": _round(outcome),
-        "error": _error(forecast, outcome), "reason": reason,
-        "baselines": {m: {"forecast": _round(g), "error": _error(_round(g), outcome)} for m, g in guesses.items()},
+        "months": months, "date": f"{day:%Y-%m-%d}", "forecast": forecast, "outcome": target,
+        "error": None if target is None else _error(forecast, target), "reason": reason, "repeat": False,
+        "agreement": agreement,
+        "baselines": {m: {"forecast": _round(g),
+                          "error": None if target is None else _error(_round(g), target)} for m, g in guesses.items()},
     }
 
 
@@ -113,26 +149,100 @@ def error_of(point: dict, method: str) -> float | None:
     return point["error"] if method == "model" else point["baselines"][method]["error"]
 
 
-def summarize(points: list[dict]) -> dict[str, dict]:
-    """Per method: mean absolute error, share of errors within 10 points, and n, over the points the model scored."""
-    scored = [p for p in points if p["forecast"] is not None]
+def scored(point: dict) -> bool:
+    """A point the model forecast and whose outcome is a point on the scale (a deal was made)."""
+    return point["forecast"] is not None and point["outcome"] is not None
+
+
+def summarize(points: list[dict], distinct: bool = True) -> dict[str, dict]:
+    """Per method: mean absolute error, share within 10 points, n and n_repeats, over the points the model scored.
+
+    distinct=True (pooled over horizons): a point marked repeat is left out, so each distinct forecast counts
+    once; n_repeats says how many were left out. distinct=False (one horizon): every point counts, n_repeats says
+    how many of them repeat the previous horizon's forecast.
+    """
+    points = [p for p in points if scored(p)]
     out = {}
     for method in METHODS:
-        errors = [e for e in (error_of(p, method) for p in scored) if e is not None]
+        mine = [p for p in points if error_of(p, method) is not None]
+        repeats = sum(p["repeat"] for p in mine)
+        errors = [error_of(p, method) for p in mine if not (distinct and p["repeat"])]
         out[method] = {
             "mae": round(sum(errors) / len(errors), DIGITS) if errors else None,
             "within10": round(sum(e <= WITHIN for e in errors) / len(errors), 3) if errors else None,
             "n": len(errors),
+            "n_repeats": repeats,
         }
     return out
 
 
 def by_horizon(points: list[dict], horizons) -> list[dict]:
-    return [{"months": h, "summary": summarize([p for p in points if p["months"] == h])} for h in horizons]
+    return [{"months": h, "summary": summarize([p for p in points if p["months"] == h], distinct=False)}
+            for h in horizons]
 
 
 def _points(cases: list[dict]) -> list[dict]:
     return [point for case in cases for issue in case["issues"] for point in issue["horizons"]]
+
+
+def _case_errors(cases: list[dict], method: str, other: str | None = None) -> pd.DataFrame:
+    """One row per distinct scored point: its case and the method's error (minus `other`'s error, if given)."""
+    rows = []
+    for number, case in enumerate(cases):  # the cluster is the case's place in the run: two folders, two cases
+        for issue in case["issues"]:
+            for p in issue["horizons"]:
+                if not scored(p) or p["repeat"]:
+                    continue
+                error = error_of(p, method)
+                base = error_of(p, other) if other else 0.0
+                if error is not None and base is not None:
+                    rows.append((number, error - base))
+    return pd.DataFrame(rows, columns=["case", "value"])
+
+
+def interval(cases: list[dict], method: str, other: str | None = None, draws: int = DRAWS) -> list | None:
+    """95% interval of the mean (of the error, or of the error difference to `other`), resampling whole cases.
+
+    methods.proposal_bootstrap resamples clusters with replacement; here a cluster is a case, so a negotiation
+    with many issues cannot narrow the interval as if its issues were independent. None with fewer than two cases.
+    """
+    frame = _case_errors(cases, method, other)
+    if frame.empty or frame["case"].nunique() < 2:
+        return None
+    low, high = methods.proposal_bootstrap(frame["value"], frame["case"], draws=draws, seed=SEED)
+    return [round(low, DIGITS), round(high, DIGITS)]
+
+
+def differences(cases: list[dict], summary: dict, draws: int = DRAWS) -> dict:
+    """Per method: MAE minus the weighted mean's on the same distinct points, with its case-bootstrap interval."""
+    out = {}
+    for method in METHODS:
+        frame = _case_errors(cases, method, REFERENCE)
+        out[method] = {"mae": round(float(frame["value"].mean()), DIGITS) if len(frame) else None,
+                       "ci95": interval(cases, method, REFERENCE, draws), "n": int(len(frame))}
+    return out
+
+
+def deal_step(cases: list[dict], horizons) -> dict:
+    """Was an agreement forecast? Per horizon, forecast (bargaining range open or not) against whether one came.
+
+    Every issue the model forecast at that horizon counts once, beside the base rate "always a deal" (the
+    share of those issues that ended in one).
+    """
+    issues = [i for c in cases for i in c["issues"]]
+    rows = []
+    for months in horizons:
+        points = [(i["deal"], p) for i in issues for p in i["horizons"]
+                  if p["months"] == months and p["agreement"] is not None]
+        counts = {kind: {"forecast_deal": sum(1 for d, p in points if d == deal and p["agreement"]),
+                         "forecast_no_deal": sum(1 for d, p in points if d == deal and not p["agreement"])}
+                  for kind, deal in (("deal", True), ("no_deal", False))}
+        n = len(points)
+        right = counts["deal"]["forecast_deal"] + counts["no_deal"]["forecast_no_deal"]
+        rows.append({"months": months, "n": n, "counts": counts,
+                     "accuracy": round(right / n, 3) if n else None,
+                     "always_deal": round(sum(d for d, _ in points) / n, 3) if n else None})
+    return {"issues": len(issues), "no_deal": sum(not i["deal"] for i in issues), "by_horizon": rows}
 
 
 def score_case(conflict: Conflict, horizons=HORIZONS) -> dict:
@@ -141,30 +251,44 @@ def score_case(conflict: Conflict, horizons=HORIZONS) -> dict:
     asked: dict[pd.Timestamp, tuple[dict, pd.DataFrame]] = {}  # issues settled on one day share the model's runs
     rows = []
     for outcome in conflict.outcome.sort_values(["date", "issue_id"], kind="stable").itertuples():
-        status_quo = issues.at[outcome.issue_id, "status_quo"]
-        points = []
-        for months in horizons:
+        status_quo = issues.at[outcome.issue_id, "status_quo"] if "status_quo" in issues else None
+        deal = bool(getattr(outcome, "deal", True))
+        target = outcome.outcome if deal else None
+        points, previous = [], None
+        for months in sorted(horizons, reverse=True):  # longest first: a repeat is judged against the longer one
             day = horizon_day(outcome.date, months)
             if day not in asked:
                 asked[day] = model_at(conflict, day)
             result, inputs = asked[day]
-            frame = inputs[inputs["issue_id"] == outcome.issue_id]
-            points.append(score_point(months, day, outcome.outcome, _round(status_quo), result.get(outcome.issue_id),
-                                      frame))
+            frame = inputs[inputs["issue_id"] == outcome.issue_id].reset_index(drop=True)
+            point = score_point(months, day, target, _round(status_quo), result.get(outcome.issue_id), frame)
+            point["repeat"] = point["reason"] is None and previous is not None and frame.equals(previous)
+            previous = frame if point["reason"] is None else None
+            points.append(point)
+        points.sort(key=lambda p: list(horizons).index(p["months"]))
+        implemented = getattr(outcome, "implemented", None)
         rows.append({"issue_id": outcome.issue_id, "name": issues.at[outcome.issue_id, "name"],
-                     "outcome": _round(outcome.outcome), "date": f"{outcome.date:%Y-%m-%d}",
-                     "status_quo": _round(status_quo), "horizons": points})
-    case = {"conflict": conflict.meta.id, "name": conflict.meta.name, "issues": rows}
+                     "outcome": None if target is None else _round(target), "deal": deal,
+                     "implemented": None if implemented is None or pd.isna(implemented) else _round(implemented),
+                     "date": f"{outcome.date:%Y-%m-%d}", "status_quo": _round(status_quo), "horizons": points})
+    influence = getattr(conflict, "influence", None)
+    dated = "none" if influence is None or influence.empty else ("undated" if influence_undated(influence)
+                                                                  else "dated")
+    case = {"conflict": conflict.meta.id, "name": conflict.meta.name, "influence": dated, "issues": rows}
     points = _points([case])
     return case | {"summary": summarize(points), "summary_by_horizon": by_horizon(points, horizons)}
 
 
-def backtest(conflicts: list[Conflict], horizons=HORIZONS) -> dict:
+def backtest(conflicts: list[Conflict], horizons=HORIZONS, draws: int = DRAWS) -> dict:
     """The backtest of every case, pooled: the JSON the CLI prints and the briefing caches."""
     cases = [score_case(c, horizons) for c in conflicts]
     points = _points(cases)
-    return {"horizons": list(horizons), "within": WITHIN, "cases": cases,
-            "summary": summarize(points), "summary_by_horizon": by_horizon(points, horizons)}
+    summary = summarize(points)
+    for method in METHODS:
+        summary[method]["ci95"] = interval(cases, method, draws=draws)
+    return {"horizons": list(horizons), "within": WITHIN, "cases": cases, "summary": summary,
+            "difference": differences(cases, summary, draws), "deal": deal_step(cases, horizons),
+            "summary_by_horizon": by_horizon(points, horizons)}
 
 
 # --- inputs ---------------------------------------------------------------------------------------
@@ -186,6 +310,8 @@ def load_cases(folders, warn=None) -> list[Conflict]:
             skipped.append(str(folder))
             continue
         conflicts.append(conflict)
+        if influence_undated(getattr(conflict, "influence", None)) and warn is not None:
+            warn(f"warning: {folder}: {UNDATED}")
     message = "no outcome.csv, so there is nothing to score (see docs/data-format.md, outcome.csv)"
     if skipped and not conflicts:
         raise UsageError(f"{', '.join(skipped)}: {message}")
@@ -215,7 +341,7 @@ def cases_digest(folders: list[Path], horizons) -> str:
     for folder in folders:
         for path in conflict_files(folder):
             digest.update(f"{folder.name}/{path.name}".encode())
-            digest.update(path.read_bytes())
+            digest.update(read_input(path))
     return digest.hexdigest()
 
 
@@ -261,25 +387,68 @@ def _cell(summary: dict) -> str:
     return f"{summary['mae']:>6.1f} {summary['within10'] * 100:>5.0f}% {summary['n']:>3}"
 
 
+def _ci(ci) -> str:
+    return "-" if not ci else f"{ci[0]:.1f} to {ci[1]:.1f}"
+
+
+def _months(months: int) -> str:
+    return f"{months} month{'s' if months != 1 else ''} before"
+
+
 def _block(title: str, result: dict) -> list[str]:
-    """One table: a row per method, a column group per horizon and one for all horizons pooled."""
-    groups = [(f"{s['months']} month{'s' if s['months'] != 1 else ''} before", s["summary"])
-              for s in result["summary_by_horizon"]] + [("all horizons", result["summary"])]
-    lines = [f"{title:<28}" + "".join(f"  {name:<18}" for name, _ in groups),
-             f"{'method':<28}" + "".join(f"  {'MAE':>6} {'<=10':>6} {'n':>3}" for _ in groups)]
+    """One table: a row per method, a column group per horizon and one for all horizons pooled (distinct)."""
+    groups = [(_months(s["months"]), s["summary"]) for s in result["summary_by_horizon"]] \
+        + [("all, distinct", result["summary"])]
+    pooled = "ci95" in next(iter(result["summary"].values()))
+    lines = [f"{title:<28}" + "".join(f"  {name:<18}" for name, _ in groups) + ("  95% interval" if pooled else ""),
+             f"{'method':<28}" + "".join(f"  {'MAE':>6} {'<=10':>6} {'n':>3}" for _ in groups)
+             + ("  of the MAE" if pooled else "")]
     for method in METHODS:
-        lines.append(f"{METHOD_NAMES[method]:<28}" + "".join(f"  {_cell(s[method])}" for _, s in groups))
+        row = f"{METHOD_NAMES[method]:<28}" + "".join(f"  {_cell(s[method])}" for _, s in groups)
+        if pooled:
+            row += f"  {_ci(result['summary'][method]['ci95'])}"
+        lines.append(row)
+    return lines
+
+
+def _difference_block(result: dict) -> list[str]:
+    lines = ["MAE minus the weighted mean's, on the same distinct forecasts (95% interval, cases resampled):"]
+    for method in METHODS:
+        d = result["difference"][method]
+        if method == REFERENCE or d["mae"] is None:
+            continue
+        lines.append(f"  {METHOD_NAMES[method]:<28}{d['mae']:>+7.1f}  ({_ci(d['ci95'])}; n {d['n']})")
+    return lines
+
+
+def _deal_block(deal: dict) -> list[str]:
+    """The deal / no-deal step: per horizon, forecast agreement (bargaining range open) against what happened."""
+    lines = [f"Deal / no deal: was an agreement forecast (a bargaining range open)? {deal['issues']} issues, "
+             f"{deal['no_deal']} without agreement.",
+             f"{'':<20}{'deal came':>22}{'no deal':>22}{'':>4}{'right':>7}{'always-deal':>13}",
+             f"{'horizon':<20}{'forecast deal / none':>22}{'forecast deal / none':>22}{'n':>4}{'':>7}{'right':>13}"]
+    for row in deal["by_horizon"]:
+        c = row["counts"]
+        right = "-" if row["accuracy"] is None else f"{row['accuracy'] * 100:.0f}%"
+        base = "-" if row["always_deal"] is None else f"{row['always_deal'] * 100:.0f}%"
+        lines.append(f"{_months(row['months']):<20}"
+                     f"{c['deal']['forecast_deal']:>14} / {c['deal']['forecast_no_deal']:<5}"
+                     f"{c['no_deal']['forecast_deal']:>14} / {c['no_deal']['forecast_no_deal']:<5}"
+                     f"{row['n']:>4}{right:>7}{base:>13}")
     return lines
 
 
 def _issue_line(issue: dict) -> str:
     said = ", ".join(f"{p['months']}m " + ("-" if p["forecast"] is None else f"{p['forecast']:g}")
-                     for p in issue["horizons"])
-    return f"  {issue['issue_id']}: outcome {issue['outcome']:g} on {issue['date']}; model forecast {said}"
+                     + (" (repeat)" if p["repeat"] else "") for p in issue["horizons"])
+    settled = (f"outcome {issue['outcome']:g}" if issue["deal"] else "no agreement (deal / no-deal step only)")
+    if issue.get("implemented") is not None:
+        settled += f" (implemented {issue['implemented']:g})"
+    return f"  {issue['issue_id']}: {settled} on {issue['date']}; model forecast {said}"
 
 
 def format_table(result: dict) -> str:
-    """Fixed-width text: the pooled table, then each case's table, its issues and its missing horizons."""
+    """Fixed-width text: the pooled table with intervals, the differences, the deal / no-deal table, then each case."""
     cases = result["cases"]
     n_issues = sum(len(c["issues"]) for c in cases)
     lines = [f"Backtest of the bargaining forecast: {len(cases)} case{'s' if len(cases) != 1 else ''}, "
@@ -287,10 +456,18 @@ def format_table(result: dict) -> str:
              f"{', '.join(map(str, result['horizons']))} months before each outcome.",
              f"MAE = mean absolute error |forecast - outcome| in points of the issue's 0-100 scale; <=10 = share of "
              f"forecasts within {result['within']:g} points; n = forecasts scored (a horizon with no position in force "
-             f"is missing, not scored).", ""]
-    lines += _block("All cases", result) + [""]
+             f"is missing, not scored). 'all, distinct' counts each distinct forecast once: a horizon whose inputs "
+             f"equal the previous horizon's is a repeat, scored at its horizon but not again in the pool "
+             f"({result['summary']['model']['n_repeats']} repeats left out of the model's n). The 95% interval "
+             f"resamples whole cases ({DRAWS} draws): the range the MAE would likely take on another draw of "
+             f"negotiations like these. Negotiations without agreement are scored only in the deal / no-deal table.",
+             ""]
+    lines += _block("All cases", result) + [""] + _difference_block(result) + [""]
+    lines += _deal_block(result["deal"]) + [""]
     for case in cases:
         lines += _block(case["conflict"], case)
+        if case.get("influence") == "undated":
+            lines.append(f"  note: {UNDATED}")
         lines += [_issue_line(issue) for issue in case["issues"]]
         lines += [f"  missing: {issue['issue_id']} at {p['months']} months ({p['date']}): {p['reason']}"
                   for issue in case["issues"] for p in issue["horizons"] if p["reason"]]

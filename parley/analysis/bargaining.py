@@ -21,6 +21,7 @@ import numpy as np
 import pandas as pd
 
 from parley.analysis import stances
+from parley.data import load
 
 INPUT_COLUMNS = ["actor_id", "issue_id", "position", "salience", "capability", "weight_source"]
 PATH_COLUMNS = ["round", "actor_id", "position"]
@@ -46,7 +47,7 @@ def inputs_at(conflict, day, actors=(), issues=()) -> pd.DataFrame:
     current = stances.select(stances.positions_at(conflict.positions, day), actors, issues)
     capability = conflict.actors.set_index("actor_id")["capability"].astype(float)
     frame = current.assign(capability=current["actor_id"].map(capability), weight_source="capability")
-    influence = getattr(conflict, "influence", None)
+    influence = load.influence_in_force(getattr(conflict, "influence", None), day)
     if influence is not None and len(influence):
         given = influence.set_index(["actor_id", "issue_id"])["influence"].astype(float)
         found = given.reindex(pd.MultiIndex.from_frame(frame[["actor_id", "issue_id"]])).to_numpy()

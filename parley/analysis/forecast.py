@@ -51,7 +51,7 @@ def forecast(conflict, day, actors=(), issues=(), *, rounds: int = DEFAULT_ROUND
         found = uncertainty.assess(frame, issue_id, draws=draws, spread=spread, rounds=rounds, reading=reading)
         shares = uncertainty.weight_shares(frame)
         paths = dict(zip(sim.actor_ids, sim.history.T.tolist()))
-        sensitivity = [_round(v) for v in found["interval"]] if found["interval"] else None
+        sensitivity = [_round(v) for v in found["sensitivity"]] if found["sensitivity"] else None
         result["issues"][issue_id] = {
             "method": lead["method"],
             "forecast": _round(lead["forecast"]),

@@ -363,7 +363,8 @@ def choose(methods: dict, difference: dict) -> str:
 
 
 def calibration(table: deu.Table, name: str) -> dict:
-    """What a forecast needs to carry `name`'s development record: its scores and its 80% half-width.
+    """What a forecast needs to carry `name`'s development record: its scores, its 80% half-width and the 95%
+    interval of its MAE (proposals resampled, as for the differences in ``score``; the briefing's track record).
 
     half_width80 comes from every scored issue's error (the interval a new forecast gets);
     coverage80 and width80 are measured out of sample, as in ``score``.
@@ -375,6 +376,7 @@ def calibration(table: deu.Table, name: str) -> dict:
     bands = out_of_sample_intervals(values, outcome, proposal)
     inside = (outcome[bands.index] >= bands["low"] - 1e-9) & (outcome[bands.index] <= bands["high"] + 1e-9)
     return {"method": name, "n": int(len(error)), "proposals": len(table.proposals), "mae": _r(error.mean()),
+            "ci95": [_r(v) for v in proposal_bootstrap(error, proposal[error.index])],  # of the MAE, proposals resampled
             "within10": _r((error <= NEAR).mean()), "half_width80": _r(conformal_quantile(error.to_numpy())),
             "coverage80": _r(inside.mean()), "width80": _r((bands["high"] - bands["low"]).mean())}
 

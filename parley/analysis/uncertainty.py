@@ -2,7 +2,7 @@
 
 Every number here comes from ``parley.analysis.bargaining.run_rounds`` run on many variants of one issue
 at once (draws x actors arrays), so a whole briefing's worth costs a fraction of a second.
-Draws are seeded from the issue id, so the same inputs give the same interval on every run.
+Draws are seeded from the issue id, so the same inputs give the same sensitivity band on every run.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ DEFAULT_DRAWS = 200
 DEFAULT_SEED = 1994
 # Half-widths of the uniform input uncertainty: position in points, salience and influence as shares.
 DEFAULT_SPREAD = {"position": 10.0, "salience": 0.20, "influence": 0.25}
-INTERVAL = (10, 90)   # percentiles: an 80% interval
+BAND = (10, 90)       # percentiles of the draws: the sensitivity band (not a confidence interval)
 NEAR = 10.0           # points: "within 10 points of the forecast"
 DOMINANT_SHARE = 0.5  # an actor holding more than this share of the weight dominates the issue
 CHANGE = 0.5          # points: a forecast moving less than this has not changed
@@ -70,17 +70,19 @@ def draw_inputs(data: Arrays, draws: int, spread: dict | None = None, seed: int 
 def assess(frame: pd.DataFrame, issue_id: str = "", *, draws: int = DEFAULT_DRAWS, spread: dict | None = None,
            seed: int = DEFAULT_SEED, rounds: int = bargaining.DEFAULT_ROUNDS,
            reading=bargaining.DEFAULT_READING) -> dict:
-    """Everything the briefing says about one issue's uncertainty, from one batch of the model.
+    """Everything the briefing says about how the expected-utility scenario depends on its inputs, in one batch.
 
-    * interval: 10th-90th percentile of the forecast over `draws` seeded draws of the inputs
-      (uniform within `spread`), near_share: share of draws within 10 points of their median;
+    * sensitivity: 10th-90th percentile of the scenario over `draws` seeded draws of the inputs
+      (uniform within `spread`): how much it depends on the coding, not a confidence interval (on
+      DEU III it held the outcome in half the issues); near_share: share of draws within 10 points
+      of their median;
     * biggest_change: of the one-input changes to either end of the spread, the one that moves
       the forecast most;
     * dominance: for an actor holding more than half the weight, the forecast without it and
       the largest factor on its weight (steps of 0.01) at which the forecast changes.
     Values are None where they do not apply (no weighed actor, draws = 0, no dominant actor).
     """
-    out = {"median": None, "interval": None, "near_share": None, "biggest_change": None, "dominance": None}
+    out = {"median": None, "sensitivity": None, "near_share": None, "biggest_change": None, "dominance": None}
     data = Arrays.of(frame)
     if not data.ids:
         return out
@@ -105,8 +107,8 @@ def assess(frame: pd.DataFrame, issue_id: str = "", *, draws: int = DEFAULT_DRAW
     if draws > 0:
         sample = rest[:draws]
         centre = float(np.median(sample))
-        low, high = np.percentile(sample, INTERVAL)
-        out.update(median=centre, interval=(float(low), float(high)),
+        low, high = np.percentile(sample, BAND)
+        out.update(median=centre, sensitivity=(float(low), float(high)),
                    near_share=float(np.mean(np.abs(sample - centre) <= NEAR)))
     if dominant:
         weakened = rest[draws if draws > 0 else 0:]

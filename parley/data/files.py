@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import csv
+import hashlib
 import os
 import tempfile
 from collections.abc import Iterable, Iterator
@@ -97,3 +98,48 @@ def write_atomic(path: Path, data: bytes) -> None:
     with temporary_beside(path) as temporary:
         temporary.write_bytes(data)
         replace_with(temporary, path)
+
+
+# --- the data files this process read: what a briefing was made from ------------------------------
+
+_PACKAGE = Path(__file__).resolve().parents[1]  # parley's own files count as code (parley.digest), not data
+_inputs: dict[str, str | None] = {}
+
+
+def read_input(path: str | Path) -> bytes:
+    """The bytes of a data file, remembered with their sha256: a briefing reports exactly the files it read."""
+    data = Path(path).read_bytes()
+    _remember(path, hashlib.sha256(data).hexdigest())
+    return data
+
+
+def note_absent(path: str | Path) -> None:
+    """Remember that an optional data file was looked for and is not there (a file added later changes the inputs)."""
+    resolved = Path(path).resolve()
+    if not resolved.is_relative_to(_PACKAGE):
+        _inputs.setdefault(str(resolved), None)
+
+
+def _remember(path: str | Path, digest: str) -> None:
+    resolved = Path(path).resolve()
+    if not resolved.is_relative_to(_PACKAGE):
+        _inputs[str(resolved)] = digest
+
+
+def inputs_read() -> dict[str, str | None]:
+    """Every data file read (or looked for: None) since the process started or :func:`forget_inputs`."""
+    return dict(_inputs)
+
+
+def forget_inputs() -> None:
+    _inputs.clear()
+
+
+def note_read(path: str | Path) -> None:
+    """Remember a data file that a library reads itself (pyarrow's Parquet reader), hashed once per process."""
+    if str(Path(path).resolve()) not in _inputs or _inputs[str(Path(path).resolve())] is None:
+        digest = hashlib.sha256()
+        with open(path, "rb") as handle:
+            for block in iter(lambda: handle.read(1 << 20), b""):
+                digest.update(block)
+        _remember(path, digest.hexdigest())

@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from parley.data.files import note_absent, note_read
 from parley.data.meta import IMPORTED_FILE
 from parley.data.periods import week_of
 
@@ -46,7 +47,9 @@ def load_imported(folder: str | Path, columns: tuple[str, ...] | list[str] = NEE
 
     path = imported_path(folder)
     if not path.exists():
+        note_absent(path)
         return None
+    note_read(path)
     columns = list(dict.fromkeys(columns))
     filters = []
     if start is not None:

@@ -12,13 +12,14 @@ import csv
 import datetime as dt
 import io
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 import pandas as pd
 import pandera.pandas as pa
 
-from parley.data import schema
-from parley.data.files import CsvSyntaxError, csv_records
+from parley.data import outlets, schema
+from parley.data.files import CsvSyntaxError, csv_records, note_absent, read_input
 from parley.data.meta import ConflictMeta, decode, read_meta, relative_label
 from parley.data.meta import toml_line as toml_line
 from parley.errors import DataError, Problem
@@ -68,12 +69,39 @@ def empty_influence() -> pd.DataFrame:
     return frame.astype({"influence": float})
 
 
+def influence_in_force(influence: pd.DataFrame | None, day) -> pd.DataFrame | None:
+    """The influence rows in force on `day`: valid_from on or before it and valid_until (if any) on or after.
+
+    A row without valid_from (an old folder, or an undated row) holds on every day: the caller cannot tell
+    when it became known, which is why `backtest` warns about undated influence.
+    """
+    if influence is None or influence.empty:
+        return influence
+    day = pd.Timestamp(day)
+    start = pd.to_datetime(influence["valid_from"]) if "valid_from" in influence else None
+    end = pd.to_datetime(influence["valid_until"]) if "valid_until" in influence else None
+    keep = pd.Series(True, index=influence.index)
+    if start is not None:
+        keep &= start.isna() | (start <= day)
+    if end is not None:
+        keep &= end.isna() | (end >= day)
+    return influence[keep]
+
+
+def influence_undated(influence: pd.DataFrame | None) -> bool:
+    """Whether any influence row lacks valid_from: then a forecast for a past day may use influence coded later."""
+    if influence is None or influence.empty:
+        return False
+    return "valid_from" not in influence or bool(pd.isna(influence["valid_from"]).any())
+
+
 # --- reading text tables ----------------------------------------------------------------------
 
 def _safe_path(folder: Path, name: str, label: str, problems: list[Problem]) -> Path | None:
     """The file inside the folder, refusing links that lead out of it."""
     path = folder / name
     if not path.exists():
+        note_absent(path)
         return None
     real_folder = folder.resolve()
     if not path.resolve().is_relative_to(real_folder):
@@ -155,7 +183,7 @@ def _read_text(path: Path, label: str, table: pa.DataFrameSchema, problems: list
     if size == 0:
         problems.append(Problem(label, 1, "-", "is empty (0 bytes); expected a header row: " + ",".join(table.columns)))
         return None
-    text = decode(path.read_bytes(), label, problems)
+    text = decode(read_input(path), label, problems)
     if text is not None and "\x00" in text:
         line = text[: text.index("\x00")].count("\n") + 1
         problems.append(Problem(label, line, "-", "contains a NUL byte; this is not a text CSV file"))
@@ -261,7 +289,12 @@ def _split_ids(value) -> tuple[str, ...]:
 
 def _cross_check(label_of: dict[str, str], tables: dict[str, pd.DataFrame], meta: ConflictMeta | None,
                  meta_label: str, problems: list[Problem], meta_lines: dict[str, int] | None = None) -> None:
-    """Rules between tables, run on the raw strings so they are reported even beside column errors."""
+    """Rules between tables, run on the raw strings so they are reported even beside column errors.
+
+    Each rule finds the rows that break it with whole-column operations (a clean folder costs no Python loop over its
+    rows); only those rows are then read one by one, in file order, to word the problems, so the messages and their
+    order are those of a row-by-row check.
+    """
     actors = set(tables["actors.csv"]["actor_id"].dropna()) if "actors.csv" in tables else None
     issues = set(tables["issues.csv"]["issue_id"].dropna()) if "issues.csv" in tables else None
 
@@ -276,19 +309,103 @@ def _cross_check(label_of: dict[str, str], tables: dict[str, pd.DataFrame], meta
     _check_positions(tables.get("positions.csv"), label_of.get("positions.csv", ""), actors, issues, known, problems)
     _check_influence(tables.get("influence.csv"), label_of.get("influence.csv", ""), actors, issues, known, problems)
     _check_coverage(tables, label_of, meta, problems)
+    for name, frame in tables.items():
+        problems.extend(address_problems(frame, label_of.get(name, name)))
     if "outcome.csv" in tables:
-        label = label_of["outcome.csv"]
-        for line, row in tables["outcome.csv"].iterrows():
-            known(_split_ids(row["issue_id"]), issues, label, line, "issue_id", "issue")
+        _check_outcome(tables, label_of, issues, known, problems)
     if meta is not None:
         lines = meta_lines or {}
         known(meta.default_actors, actors, meta_label, lines.get("default_actors", 1), "default_actors", "actor")
         known(meta.default_issues, issues, meta_label, lines.get("default_issues", 1), "default_issues", "issue")
 
 
+def _names_unknown(column: pd.Series, valid: set[str] | None) -> pd.Series:
+    """True where a cell's ids (separated by LIST_SEPARATOR, as _split_ids reads them) include one not in valid."""
+    if valid is None or column.empty:
+        return pd.Series(False, index=column.index)
+    ids = column.dropna().astype(str).str.split(schema.LIST_SEPARATOR).explode().str.strip()
+    ids = ids[ids != ""]
+    return pd.Series(column.index.isin(ids.index[~ids.isin(valid)]), index=column.index)
+
+
+def _text(column: pd.Series) -> pd.Series:
+    """A raw column as text, blanks as '' (comparable as strings, as ISO dates are)."""
+    return column.fillna("").astype(str)
+
+
+def _repeated(frame: pd.DataFrame, key: list[str]) -> pd.Series:
+    """True on every row whose key occurs more than once (the first occurrence included, so its line is known)."""
+    return frame.duplicated(key, keep=False) if len(frame) else pd.Series(False, index=frame.index)
+
+
+def address_problems(frame: pd.DataFrame | None, label: str) -> list[Problem]:
+    """source_url cells that are not an outlet's public page: bare IP, staging/preprod/dev host, mirror domain."""
+    if frame is None or "source_url" not in frame:
+        return []
+    registry = load_registry()
+    return [Problem(label, int(line), "source_url", reason)
+            for line, url in frame["source_url"].items()
+            if isinstance(url, str) and (reason := outlets.refusal(url, registry))]
+
+
+# --- the outlet registry ------------------------------------------------------------------------
+
+def load_registry(path: str | Path | None = None) -> outlets.Registry:
+    """The outlet registry (parley/data/sourcing/outlets.csv), validated like every table; cached per path.
+
+    Raises DataError listing every problem: the schema's (domain form, grade, unique domain) and the
+    registry's own rules (party_media names the actor it speaks for, and only then; denied, mirror and
+    party_media rows say why in notes).
+    """
+    return _registry(str(Path(path).resolve()) if path else str(outlets.REGISTRY))
+
+
+@lru_cache(maxsize=8)
+def _registry(path: str) -> outlets.Registry:
+    file = Path(path)
+    label = file.name if file == outlets.REGISTRY else str(file)
+    problems: list[Problem] = []
+    raw = read_text_table(file, label, schema.OUTLETS, problems) if file.is_file() else None
+    if raw is None and not problems:
+        problems.append(Problem(label, 1, "-", "file is missing"))
+    if raw is not None:
+        check_table(raw, schema.OUTLETS, label, problems)
+        problems.extend(_registry_rules(raw, label))
+    if problems:
+        raise DataError(problems)
+    return outlets.Registry([outlets.Outlet(domain=_cell(row["domain"]), outlet=_cell(row["outlet"]),
+                                            grade=_cell(row["grade"]), party=_cell(row["party"]),
+                                            notes=_cell(row["notes"]), line=int(line))
+                             for line, row in raw.iterrows()], file=label)
+
+
+def _cell(value) -> str:
+    """A raw cell as text ('' when empty: the reader gives None, a row of a frame may give NaN)."""
+    return value.strip() if isinstance(value, str) else ""
+
+
+def _registry_rules(raw: pd.DataFrame, label: str) -> list[Problem]:
+    found = []
+    for line, row in raw.iterrows():
+        grade, party, notes = (_cell(row[column]) for column in ("grade", "party", "notes"))
+        if grade == "party_media" and not party:
+            found.append(Problem(label, line, "party", "party_media needs the actor id it speaks for"))
+        if party and grade != "party_media":
+            found.append(Problem(label, line, "party", f"only a party_media outlet names a party (grade is {grade!r})"))
+        if grade in (outlets.DENIED, outlets.MIRROR, "party_media") and not notes:
+            found.append(Problem(label, line, "notes", f"a {grade} outlet says why in notes (the briefing or the "
+                                 "audit prints it)"))
+    return found
+
+
 def _check_events(events: pd.DataFrame | None, label: str, actors, issues, known, problems: list[Problem]) -> None:
     """events.csv names known actors and issues, and no event ends before it starts."""
-    for line, row in (events.iterrows() if events is not None else ()):
+    if events is None:
+        return
+    start, end = _text(events["date"]), _text(events["end_date"])
+    suspect = (_names_unknown(events["actors"], actors) | _names_unknown(events["issues"], issues)
+               | ((start != "") & (end != "") & (end < start)))
+    for line, row in events[suspect].iterrows():
         known(_split_ids(row["actors"]), actors, label, line, "actors", "actor")
         known(_split_ids(row["issues"]), issues, label, line, "issues", "issue")
         if schema.is_iso_date(row["end_date"]) and schema.is_iso_date(row["date"]) and row["end_date"] < row["date"]:
@@ -298,8 +415,12 @@ def _check_events(events: pd.DataFrame | None, label: str, actors, issues, known
 def _check_positions(positions: pd.DataFrame | None, label: str, actors, issues, known,
                      problems: list[Problem]) -> None:
     """positions.csv names known actors and issues, with one row per (actor, issue, date)."""
+    if positions is None:
+        return
+    suspect = (_names_unknown(positions["actor_id"], actors) | _names_unknown(positions["issue_id"], issues)
+               | _repeated(positions, ["actor_id", "issue_id", "date"]))
     seen: dict[tuple, int] = {}
-    for line, row in (positions.iterrows() if positions is not None else ()):
+    for line, row in positions[suspect].iterrows():
         known(_split_ids(row["actor_id"]), actors, label, line, "actor_id", "actor")
         known(_split_ids(row["issue_id"]), issues, label, line, "issue_id", "issue")
         key = (row["actor_id"], row["issue_id"], row["date"])
@@ -318,7 +439,11 @@ def _check_coverage(tables: dict[str, pd.DataFrame], label_of: dict[str, str], m
     for file, columns in (("events.csv", ("date", "end_date")), ("positions.csv", ("date",))):
         if file not in tables:
             continue
-        for line, row in tables[file].iterrows():
+        frame = tables[file]
+        suspect = pd.Series(False, index=frame.index)
+        for column in columns:
+            suspect |= _text(frame[column]) > limit
+        for line, row in frame[suspect].iterrows():
             for column in columns:
                 value = row[column]
                 if schema.is_iso_date(value) and value > limit:
@@ -326,18 +451,75 @@ def _check_coverage(tables: dict[str, pd.DataFrame], label_of: dict[str, str], m
                                             "(conflict.toml): move covered_until or leave the row out"))
 
 
+def _day(value) -> str | None:
+    """A raw cell as an ISO date string, or None when empty or not a date (its own check reports that)."""
+    return value if isinstance(value, str) and schema.is_iso_date(value) else None
+
+
 def _check_influence(influence: pd.DataFrame | None, label: str, actors, issues, known,
                      problems: list[Problem]) -> None:
-    """influence.csv (when the folder has one) names known actors and issues, with one row per (actor, issue)."""
-    first: dict[tuple, int] = {}
+    """influence.csv names known actors and issues; one row per (actor, issue) in force on any day; dated rows
+    have a source written no later than their valid_from (a forecast for that day could have known it)."""
+    periods: dict[tuple, list[tuple[int, str | None, str | None]]] = {}
     for line, row in (influence.iterrows() if influence is not None else ()):
         known(_split_ids(row["actor_id"]), actors, label, line, "actor_id", "actor")
         known(_split_ids(row["issue_id"]), issues, label, line, "issue_id", "issue")
+        start, end = _day(row.get("valid_from")), _day(row.get("valid_until"))
+        if start and end and end < start:
+            problems.append(Problem(label, line, "valid_until", f"{end} is before valid_from {start}"))
+        if start:
+            written = schema.text_dates(row["source"] if isinstance(row["source"], str) else "")
+            if not written:
+                problems.append(Problem(label, line, "source", "a dated row's source must say when it was written "
+                                        "(a YYYY-MM-DD in `source`), so that it can be checked against valid_from"))
+            elif max(written).isoformat() > start:
+                problems.append(Problem(label, line, "valid_from", f"{start} is before the source's date "
+                                        f"{max(written)}: an influence row holds only from when its source could "
+                                        "be known"))
         key = (row["actor_id"], row["issue_id"])
-        if key in first:
-            problems.append(Problem(label, line, "issue_id",
-                                    f"second influence row of {key[0]} on {key[1]} (first on line {first[key]})"))
-        first.setdefault(key, line)
+        for other, other_start, other_end in periods.get(key, []):
+            if _overlap(start, end, other_start, other_end):
+                problems.append(Problem(label, line, "issue_id", f"second influence row of {key[0]} on {key[1]} in "
+                                        f"force on the same days (first on line {other}); give both rows valid_from "
+                                        "and periods that do not overlap"))
+                break
+        periods.setdefault(key, []).append((line, start, end))
+
+
+def _overlap(start: str | None, end: str | None, other_start: str | None, other_end: str | None) -> bool:
+    """Whether two influence periods share a day (None = open at that end; an undated row holds always)."""
+    return (start is None or other_end is None or start <= other_end) and \
+        (other_start is None or end is None or other_start <= end)
+
+
+def _check_outcome(tables: dict[str, pd.DataFrame], label_of: dict[str, str], issues, known,
+                   problems: list[Problem]) -> None:
+    """outcome.csv names known issues; an outcome is given exactly when a deal was made; and the issue's scale
+    reaches from 0 to 100 in positions taken before the outcome (docs/codebook.md, section 1)."""
+    outcome = tables["outcome.csv"]
+    label = label_of["outcome.csv"]
+    positions = tables.get("positions.csv")
+    for line, row in outcome.iterrows():
+        known(_split_ids(row["issue_id"]), issues, label, line, "issue_id", "issue")
+        deal = row.get("deal")
+        failed = isinstance(deal, str) and deal.strip() == "false"
+        given = isinstance(row["outcome"], str) and row["outcome"].strip() != ""
+        if failed and given:
+            problems.append(Problem(label, line, "outcome", "deal is false: a failed negotiation has no agreed text "
+                                    "to place, so leave outcome empty"))
+        elif not failed and not given:
+            problems.append(Problem(label, line, "outcome", "is empty: give the outcome on the agreed text, or set "
+                                    "deal to false for a negotiation that produced no agreement"))
+        day = _day(row["date"])
+        if positions is None or day is None or (issues is not None and row["issue_id"] not in issues):
+            continue
+        before = positions[(positions["issue_id"] == row["issue_id"]) & (positions["date"] < day)]
+        values = pd.to_numeric(before["position"], errors="coerce").dropna()
+        if values.empty or values.min() > 0 or values.max() < 100:
+            span = "none" if values.empty else f"{values.min():g} to {values.max():g}"
+            problems.append(Problem(label, line, "issue_id", f"positions on {row['issue_id']} before the outcome "
+                                    f"({day}) span {span}, not 0 to 100: the scale's ends must be the most extreme "
+                                    "positions parties took before the outcome (docs/codebook.md, section 1)"))
 
 
 def _typed(tables: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
@@ -358,9 +540,17 @@ def _typed(tables: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
     positions = positions.sort_values(["actor_id", "issue_id", "date"], kind="stable")
     typed = {"actors": actors, "issues": issues, "events": events, "positions": positions}
     if "influence.csv" in tables:
-        typed["influence"] = tables["influence.csv"].copy()
+        influence = tables["influence.csv"]
+        typed["influence"] = influence.assign(**{
+            column: dates(influence[column]) if column in influence else pd.Series(pd.NaT, index=influence.index,
+                                                                                  dtype="datetime64[s]")
+            for column in ("valid_from", "valid_until")})
     if "outcome.csv" in tables:
-        typed["outcome"] = tables["outcome.csv"].assign(date=dates(tables["outcome.csv"]["date"]))
+        outcome = tables["outcome.csv"]
+        deal = outcome["deal"] if "deal" in outcome else pd.Series(None, index=outcome.index, dtype=object)
+        implemented = outcome["implemented"] if "implemented" in outcome else pd.Series(float("nan"), index=outcome.index)
+        typed["outcome"] = outcome.assign(date=dates(outcome["date"]), deal=deal.ne("false"),
+                                          implemented=implemented.astype(float))
     return typed
 
 

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from parley.data import schema
-from parley.data.files import NotUtf8, decode_utf8
+from parley.data.files import NotUtf8, decode_utf8, note_absent, read_input
 from parley.errors import DataError, Problem
 
 
@@ -52,7 +52,7 @@ def toml_line(text: str, key: str) -> int:
 
 
 def read_meta(path: Path, label: str, problems: list[Problem]) -> ConflictMeta | None:
-    text = decode(path.read_bytes(), label, problems)
+    text = decode(read_input(path), label, problems)
     if text is None:
         return None
     try:
@@ -155,6 +155,7 @@ def find_termination(conflict_folder: str | Path | None = None) -> Path | None:
         beside = Path(conflict_folder).parent / "reference" / TERMINATION_FILE
         if beside.is_file():
             return beside
+        note_absent(beside)  # one added later takes over: the briefings that used the shipped one become stale
     return DEFAULT_TERMINATION if DEFAULT_TERMINATION.is_file() else None
 
 
@@ -164,6 +165,7 @@ def find_outcomes(conflict_folder: str | Path | None = None) -> Path | None:
         beside = Path(conflict_folder).parent / "reference" / "war_outcomes.csv"
         if beside.is_file():
             return beside
+        note_absent(beside)  # one added later takes over: the briefings that used the shipped one become stale
     return DEFAULT_OUTCOMES if DEFAULT_OUTCOMES.is_file() else None
 
 
@@ -196,16 +198,6 @@ def conflict_files(folder: str | Path) -> list[Path]:
     folder = Path(folder)
     names = ["conflict.toml"] + [spec.file for spec in schema.CONFLICT_TABLES]
     return [folder / name for name in names if (folder / name).is_file()]
-
-
-def briefing_inputs(folder: str | Path) -> list[Path]:
-    """Every data file a briefing reads: its own tables, imported events, the reference tables (war outcomes, UCDP
-    termination data), the historical cases."""
-    folder = Path(folder)
-    extra = [folder / name for name in (ALIASES_FILE, IMPORTED_FILE) if (folder / name).is_file()]
-    reference = [path for path in (find_outcomes(folder), find_termination(folder)) if path]
-    history = [path for case in historical_cases(find_historical(folder)) for path in conflict_files(case)]
-    return conflict_files(folder) + extra + reference + history
 
 
 def _dates_in(path: Path, columns: tuple[str, ...]) -> list[dt.date]:

@@ -11,7 +11,7 @@ from pathlib import Path
 import pandas as pd
 
 from parley.data import schema
-from parley.data.load import check_table, read_text_table
+from parley.data.load import address_problems, check_table, read_text_table
 from parley.data.meta import DEFAULT_OUTCOMES as DEFAULT_PATH
 from parley.data.meta import find_outcomes as find  # noqa: F401 - notebooks call outcomes.find(conflict_folder)
 from parley.errors import DataError, Problem
@@ -44,7 +44,7 @@ def load_outcomes(path: str | Path | None = None) -> pd.DataFrame:
     checked = None
     if raw is not None:
         checked = check_table(raw, schema.WAR_OUTCOMES_SCHEMA, label, problems)
-        problems += _row_rules(raw, label)
+        problems += _row_rules(raw, label) + address_problems(raw, label)
     if problems or checked is None:
         raise DataError(problems)
     table = checked.copy()

@@ -70,9 +70,9 @@ TRUE_FALSE = ("true", "false")
 SOURCE_TYPE_DEFINITIONS = {
     "official": ("The text of a government, institution, court or agreement, from its own site or an official "
                  "collection.",
-                 "kremlin.ru transcripts, whitehouse.gov statements, EUR-Lex regulations, Council conclusions, "
-                 "UN Security Council resolutions, FRUS documents"),
-    "wire": ("A news agency's own story, or a copy that names the wire.",
+                 "kremlin.ru transcripts, whitehouse.gov statements, EUR-Lex regulations, Council of the European "
+                 "Union conclusions, United Nations Security Council resolutions, FRUS documents"),
+    "wire": ("A news agency's own story on the agency's own site (a copy on another site takes that site's grade).",
              "Reuters, Associated Press, Agence France-Presse"),
     "major": ("An outlet of record with its own reporting and corrections policy.",
               "BBC, New York Times, Washington Post, Guardian, Financial Times, Economist, Le Monde, Al Jazeera, "
@@ -81,13 +81,27 @@ SOURCE_TYPE_DEFINITIONS = {
                    "UCDP, SIPRI, ISW, Chatham House, Journal of Peace Research"),
     "regional": ("A smaller national or regional outlet with its own reporting.",
                  "Ukrainska Pravda, Africanews, The Moscow Times"),
-    "party_media": ("State media of a party to the conflict: usable only for that party's own statements.",
+    "party_media": ("Media of a party to the conflict (state media, a party's own paper or site): usable only for "
+                    "that party's own statements.",
                     "TASS, RIA Novosti, RT, Sputnik (Russia); Ukrinform (Ukraine); Tabnak (Iran)"),
-    "other": ("Anything else: blogs, aggregators, unknown sites. Avoid; `parley sources` reports every such row.",
-              "a reprint without the wire's name, a personal blog"),
+    "other": ("Anything else: blogs, reprint sites, private copies of documents. Avoid; `parley sources` reports "
+              "every such row.",
+              "OilPrice.com reprints, a personal blog"),
 }
 SOURCE_TYPES = tuple(SOURCE_TYPE_DEFINITIONS)
 UNGRADED = "ungraded"  # how `parley sources` and the briefing count a row without source_type
+# The outlet registry (parley/data/sourcing/outlets.csv) grades outlets with the grades above and two more, for
+# sites that are never a source: a row citing them is a problem (denied) or is refused at validation (mirror).
+REGISTRY_ONLY_DEFINITIONS = {
+    "denied": ("An aggregator, content farm, press-release reposter or encyclopedia: a finding aid, never a source; "
+               "`parley sources` reports every row citing one.",
+               "Mirage News, Yahoo, Wikipedia"),
+    "mirror": ("A copy of another site's pages at another address (mirror, CDN origin, CMS preview host): refused "
+               "when a folder is validated, with the original address asked for.",
+               "wikiwand.com, softbeam.net, Arc Publishing CDN"),
+}
+REGISTRY_GRADES = SOURCE_TYPES + tuple(REGISTRY_ONLY_DEFINITIONS)
+OUTLET_DOMAIN_PATTERN = r"^[a-z0-9][a-z0-9.-]*\.[a-z0-9-]+(/[^\s,]+)?$"  # example.org or example.org/path/prefix
 
 # Largest curated CSV accepted; bigger event tables belong in Parquet (importers).
 MAX_CSV_BYTES = 50 * 1024 * 1024
@@ -103,6 +117,15 @@ def is_iso_date(value: str) -> bool:
     except ValueError:
         return False
     return True
+
+
+TEXT_DATE = re.compile(r"(?<!\d)(\d{4}-\d{2}-\d{2})(?!\d)")
+
+
+def text_dates(source: str) -> list[dt.date]:
+    """The real YYYY-MM-DD dates written in a source text ('Reuters, 2025-05-16', 'report of 2025-05-16'): when a
+    source was written, for the sourcing audit and for influence rows' valid_from."""
+    return [dt.date.fromisoformat(m) for m in TEXT_DATE.findall(source or "") if is_iso_date(m)]
 
 
 def is_id_list(value: str) -> bool:
@@ -179,8 +202,10 @@ def url(description: str = "Address of the source (http or https only); optional
 def source_type() -> pa.Column:
     """The grade of a row's source; optional so that folders written before it keep validating."""
     return pa.Column(str, one_of(SOURCE_TYPES), nullable=True, required=False,
-                     description="Kind of source, optional (empty = ungraded): " + ", ".join(SOURCE_TYPES)
-                     + "; see docs/sourcing.md.")
+                     description="Grade of the source, optional: where the outlet registry "
+                     "(parley/data/sourcing/outlets.csv) knows the address's domain, the row takes the outlet's "
+                     "grade and a different value here is reported by `parley sources`; empty and unknown = "
+                     "ungraded. One of: " + ", ".join(SOURCE_TYPES) + "; see docs/sourcing.md.")
 
 
 def in_words(description: str) -> pa.Column:
@@ -197,7 +222,8 @@ def text(description: str, *, required: bool = True, title: str | None = None) -
 
 # --- tables ---------------------------------------------------------------------------------
 
-TABLE_NAMES = ("ACTORS", "ISSUES", "EVENTS", "POSITIONS", "INFLUENCE", "WAR_OUTCOMES_SCHEMA", "OUTCOME", "UCDP_TERMINATION")
+TABLE_NAMES = ("ACTORS", "ISSUES", "EVENTS", "POSITIONS", "INFLUENCE", "WAR_OUTCOMES_SCHEMA", "OUTCOME", "UCDP_TERMINATION",
+               "OUTLETS")
 
 
 def _declare_tables() -> dict:
@@ -282,6 +308,14 @@ def _declare_tables() -> dict:
             "veto": pa.Column(str, one_of(TRUE_FALSE),
                               description="`true` if the actor can in fact block any settlement of the issue, "
                                           "else `false`."),
+            "valid_from": pa.Column(str, iso_date(), nullable=True, required=False,
+                                    description="Optional: first day the row is in force, YYYY-MM-DD; its source "
+                                                "must be dated on or before it (a YYYY-MM-DD in `source`). A "
+                                                "forecast for a day uses only rows in force that day. Empty or no "
+                                                "column = undated (in force always; `backtest` warns of look-ahead)."),
+            "valid_until": pa.Column(str, iso_date(), nullable=True, required=False,
+                                     description="Optional: last day the row is in force, YYYY-MM-DD, not before "
+                                                 "`valid_from`; empty = open-ended."),
             "rationale": text("Why this figure: which instrument or decision right the actor holds on the issue."),
             "source": text("Outlet or document and its date."),
             "source_url": url(),
@@ -316,15 +350,40 @@ def _declare_tables() -> dict:
                                   description="Issue settled; must be in issues.csv; one row per issue."),
             "date": pa.Column(str, iso_date(), description="When the outcome was fixed (e.g. a signature), YYYY-MM-DD; "
                                                            "the backtest forecasts from months before it."),
-            "outcome": pa.Column(float, score(), coerce=True,
-                                 description="0-100 on the issue's scale, coded from the agreement text and its "
-                                             "implementation (or the state of things when talks failed)."),
+            "outcome": pa.Column(float, score(), coerce=True, nullable=True,
+                                 description="0-100 on the issue's scale, coded on the agreed text as signed "
+                                             "(docs/codebook.md, section 6); empty only when `deal` is `false`."),
+            "implemented": pa.Column(float, score(), coerce=True, nullable=True, required=False,
+                                     description="Optional, 0-100 on the same scale: where implementation actually "
+                                                 "ended (reported beside the outcome, never scored in its place); "
+                                                 "empty = not coded."),
+            "deal": pa.Column(str, one_of(TRUE_FALSE), nullable=True, required=False,
+                              description="Optional: `false` when the negotiation produced no agreement on the "
+                                          "issue (then `outcome` stays empty and the backtest scores the row in "
+                                          "its deal / no-deal step); empty or no column = `true`."),
             "description": text("What was settled (or not), in a sentence of checked facts."),
             "source": text("Outlet or document and its date."),
             "source_url": url(),
             "source_type": source_type(),
         },
         name="outcome", strict=True, ordered=False,
+    )
+    OUTLETS = pa.DataFrameSchema(
+        {
+            "domain": pa.Column(str, pa.Check.str_matches(OUTLET_DOMAIN_PATTERN, error="must be a lower-case domain "
+                                                          "such as example.org, or a domain with a path prefix such "
+                                                          "as github.com/owner/repo (no scheme, no www.)"),
+                                unique=True, description="The registrable domain, or a domain with a path prefix "
+                                "where one site hosts several outlets; a subdomain is covered by its domain."),
+            "outlet": text("The outlet's name, as the briefing prints it."),
+            "grade": pa.Column(str, one_of(REGISTRY_GRADES), description="One of: " + ", ".join(REGISTRY_GRADES)
+                               + " (docs/sourcing.md)."),
+            "party": pa.Column(str, id_value(), nullable=True, description="For party_media: the actor it speaks "
+                               "for (an actor id); empty otherwise."),
+            "notes": text("Why this grade; for party_media, the label the briefing prints (e.g. Russian state "
+                          "media); for denied and mirror, the reason a row citing it is refused.", required=False),
+        },
+        name="outlets", strict=True, ordered=False,
     )
     def ucdp(check_or_dtype, description: str, *, nullable: bool = False) -> pa.Column:
         """A column of the UCDP file, kept as text (its codes are compared as written)."""
@@ -376,7 +435,8 @@ def _declare_tables() -> dict:
         name="ucdp_termination", strict=True, ordered=False,
     )
     return {"ACTORS": ACTORS, "ISSUES": ISSUES, "EVENTS": EVENTS, "POSITIONS": POSITIONS, "INFLUENCE": INFLUENCE,
-            "WAR_OUTCOMES_SCHEMA": WAR_OUTCOMES_SCHEMA, "OUTCOME": OUTCOME, "UCDP_TERMINATION": UCDP_TERMINATION}
+            "WAR_OUTCOMES_SCHEMA": WAR_OUTCOMES_SCHEMA, "OUTCOME": OUTCOME, "UCDP_TERMINATION": UCDP_TERMINATION,
+            "OUTLETS": OUTLETS}
 
 
 def __getattr__(name: str):
@@ -440,8 +500,15 @@ CROSS_TABLE_RULES = (
     "`events.date`, `events.end_date` and `positions.date` are not after `covered_until` (conflict.toml).",
     "One position row per (actor_id, issue_id, date).",
     "`influence.actor_id` and `influence.issue_id` name an actor of actors.csv and an issue of issues.csv; "
-    "one influence row per (actor_id, issue_id).",
-    "`outcome.issue_id` names issues of issues.csv, one outcome row per issue.",
+    "one influence row per (actor_id, issue_id) in force on any day (rows of one pair need `valid_from` and "
+    "periods that do not overlap); `valid_until` is not before `valid_from`, and the row's source is dated "
+    "(a YYYY-MM-DD in `source`) on or before `valid_from`.",
+    "`outcome.issue_id` names issues of issues.csv, one outcome row per issue; `outcome` is given unless `deal` is "
+    "`false`, and empty when it is.",
+    "For every issue with an outcome.csv row, the positions dated before the outcome's date include a 0 and a 100: "
+    "the scale's ends are the most extreme positions parties took before the outcome (docs/codebook.md).",
+    "`source_url` is the outlet's own public address: no bare IP address, no staging, preprod or dev host, no "
+    "domain graded `mirror` in the outlet registry.",
     "Files are UTF-8 (with or without BOM), comma-delimited, with one header row and no duplicated column; "
     f"at most {MAX_CSV_BYTES // (1024 * 1024)} MB; inside the conflict folder (no symlinks out of it).",
 )
@@ -472,6 +539,8 @@ def source_grades_markdown() -> str:
     rows = ["| grade | what it is | examples |", "|---|---|---|"]
     rows += [f"| `{grade}` | {meaning} | {examples} |"
              for grade, (meaning, examples) in SOURCE_TYPE_DEFINITIONS.items()]
+    rows += [f"| `{grade}` (registry only) | {meaning} | {examples} |"
+             for grade, (meaning, examples) in REGISTRY_ONLY_DEFINITIONS.items()]
     return "\n".join(rows)
 
 
@@ -497,7 +566,10 @@ def markdown_docs() -> str:
                                    TableSpec("data/reference/ucdp-term-acd-3-2021.csv", "UCDP_TERMINATION",
                                              "UCDP Conflict Termination Dataset v.3-2021, conflict-years 1946-2020, kept "
                                              "as obtained (data/reference/README.md); read by the outside view "
-                                             "(docs/outlook.md). Not part of a conflict folder.")):
+                                             "(docs/outlook.md). Not part of a conflict folder."),
+                                   TableSpec("parley/data/sourcing/outlets.csv", "OUTLETS",
+                                             "The outlet registry: one row per outlet, the grade every row citing it "
+                                             "takes (shipped with parley, not part of a conflict folder).")):
         out += ["", f"## {spec.file}", "", spec.purpose, "", "| column | required | type | meaning |", "|---|---|---|---|"]
         for name, column in spec.schema.columns.items():
             out.append(f"| `{name}` | {'yes' if is_required(column) else 'no'} | {type_name(column)} | {column.description} |")

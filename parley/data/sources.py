@@ -1,23 +1,26 @@
 """`parley sources`: how a folder's rows are sourced, by grade, and what an editor would send back.
 
-load (validate the folder, read every sourced table with its file lines) -> audit (pure rules) -> print.
+load (validate the folder, read every sourced table with its file lines, grade each row by the outlet
+registry) -> audit (pure rules) -> print. A row's grade is its outlet's grade in the registry
+(parley/data/sourcing/outlets.csv), so one outlet has one grade on every row; the row's own
+source_type only grades outlets the registry does not know (and is reported when it differs).
 The rules and their constants are documented in docs/sourcing.md; every problem is located as
 ``file:line: column: message`` like a validation error. Exit status 1 when any problem is found.
 """
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import json
 import re
 from collections import Counter
 from dataclasses import dataclass, field
-from functools import lru_cache
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from parley.data import schema
+from parley.data import outlets, schema
+from parley.data.load import load_registry
+from parley.data.outlets import host
 from parley.errors import Problem, UsageError
 
 MAX_SOURCE_DAYS = 30  # a news report of an event or statement appears within days; a month is generous
@@ -26,9 +29,7 @@ TIMEZONE_DAYS = 1  # a position's source may be dated one day before the stateme
 SOURCED_FILES = ("actors.csv", "events.csv", "positions.csv", "influence.csv", "outcome.csv", "war_outcomes.csv")
 STRONG = ("official", "wire", "major", "specialist")
 GRADES = schema.SOURCE_TYPES + (schema.UNGRADED,)
-LISTS = Path(__file__).resolve().parent / "sourcing"
-DENY_LIST = LISTS / "deny.csv"
-PARTY_MEDIA = LISTS / "party_media.csv"
+REGISTRY_LABEL = "parley/data/sourcing/outlets.csv"
 MONTHS = {m: i for i, m in enumerate(("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov",
                                       "dec"), start=1)}
 URL_DATES = (  # a date in an address's path: /2025/05/16/, /2025/may/16/, /2025-05-16, /20250516/
@@ -36,7 +37,6 @@ URL_DATES = (  # a date in an address's path: /2025/05/16/, /2025/may/16/, /2025
     re.compile(r"/(?P<y>(?:19|20)\d\d)-(?P<m>\d\d)-(?P<d>\d\d)(?!\d)"),
     re.compile(r"/(?P<y>(?:19|20)\d\d)(?P<m>\d\d)(?P<d>\d\d)(?:/|$|-)"),
 )
-TEXT_DATE = re.compile(r"(?<!\d)(\d{4}-\d{2}-\d{2})(?!\d)")
 
 
 @dataclass(frozen=True)
@@ -48,12 +48,14 @@ class Row:
     table: str
     source: str
     url: str | None
-    grade: str
+    grade: str  # the outlet's grade in the registry; for an outlet it does not know, the row's source_type
     start: dt.date | None = None  # the row's date (events: first day)
     end: dt.date | None = None  # events: last day
     event_id: str | None = None
     actors: tuple[str, ...] = ()  # positions and actors: the actor; events: every actor
     category: str | None = None  # events
+    declared: str = schema.UNGRADED  # the row's own source_type cell
+    outlet: outlets.Outlet | None = None  # the registry's outlet of the address, if it knows it
 
     @property
     def what(self) -> str:
@@ -82,6 +84,24 @@ class Audit:
     def shares(self) -> dict[str, dict[str, float]]:
         return {table: shares_of(counts) for table, counts in self.counts.items()}
 
+    @property
+    def outlets(self) -> list[dict]:
+        """Rows per outlet cited, most cited first: registry outlets with their grade, unknown domains with none."""
+        found: dict[str, dict] = {}
+        for r in self.rows:
+            if r.outlet is not None:
+                entry = found.setdefault(r.outlet.domain, {"domain": r.outlet.domain, "outlet": r.outlet.outlet,
+                                                           "grade": r.outlet.grade, "party": r.outlet.party or None,
+                                                           "rows": 0})
+            elif r.url:
+                name = host(r.url).removeprefix("www.")
+                entry = found.setdefault(name, {"domain": name, "outlet": None, "grade": None, "party": None,
+                                                "rows": 0})
+            else:
+                continue
+            entry["rows"] += 1
+        return sorted(found.values(), key=lambda e: (-e["rows"], e["domain"]))
+
 
 def grade_counts(grades) -> dict[str, int]:
     """Every grade (and 'ungraded') with its count, zeros included, in the schema's order."""
@@ -99,51 +119,38 @@ def grade_of(value) -> str:
     return value if isinstance(value, str) and value.strip() else schema.UNGRADED
 
 
-# --- reference lists ----------------------------------------------------------------------------
+# --- the outlet registry ---------------------------------------------------------------------------
 
-def _read_list(path: Path, key: str) -> dict[str, dict[str, str]]:
-    with open(path, newline="", encoding="utf-8") as handle:
-        return {row[key].strip().lower(): row for row in csv.DictReader(handle)}
-
-
-@lru_cache(maxsize=None)
-def deny_list() -> dict[str, dict[str, str]]:
-    """domain -> {domain, reason}: content farms, aggregators, Wikipedia and its mirrors (sourcing/deny.csv)."""
-    return _read_list(DENY_LIST, "domain")
+def registry() -> outlets.Registry:
+    """The outlet registry, validated (DataError at outlets.csv:line when it is not)."""
+    return load_registry()
 
 
-@lru_cache(maxsize=None)
-def party_media() -> dict[str, dict[str, str]]:
-    """domain -> {domain, actor, outlet, label}: state media and the party they speak for (party_media.csv)."""
-    return _read_list(PARTY_MEDIA, "domain")
+def outlet_of(url: str | None) -> outlets.Outlet | None:
+    """The registry's outlet of an address, or None."""
+    return registry().find(url) if url else None
 
 
-def host(url: str | None) -> str:
-    if not url:
-        return ""
-    try:
-        name = urlsplit(url).hostname or ""
-    except ValueError:
-        return ""
-    return name.rstrip(".").lower()
+def row_grade(outlet: outlets.Outlet | None, declared) -> str:
+    """A row's grade: its outlet's registry grade; a denied site counts as other; else the row's own source_type."""
+    if outlet is not None and outlet.grade in schema.SOURCE_TYPES:
+        return outlet.grade
+    if outlet is not None and outlet.grade in (outlets.DENIED, outlets.MIRROR):
+        return "other"
+    return grade_of(declared)
 
 
-def listed(url: str | None, table: dict[str, dict[str, str]]) -> dict[str, str] | None:
-    """The entry of a domain list matching the address's host or a parent domain of it."""
-    parts = host(url).split(".")
-    for i in range(len(parts) - 1):
-        entry = table.get(".".join(parts[i:]))
-        if entry is not None:
-            return entry
-    return None
+def grade_for(url, declared) -> str:
+    """The grade of a row with this address and source_type cell (for the briefing)."""
+    return row_grade(outlet_of(url if isinstance(url, str) else None), declared)
 
 
 def party_media_label(url: str | None, grade) -> str | None:
-    """'Russian state media' when the address (or the grade) says one party's media; else None. For the briefing."""
-    entry = listed(url, party_media())
-    if entry is not None:
-        return entry["label"]
-    return "one party's state media" if grade == "party_media" else None
+    """'Russian state media' when the address is a party's media in the registry (or graded so); else None."""
+    entry = outlet_of(url)
+    if entry is not None and entry.grade == "party_media":
+        return entry.label
+    return "one party's media" if grade == "party_media" else None
 
 
 # --- load --------------------------------------------------------------------------------------
@@ -183,8 +190,11 @@ def _read_sourced(folder: Path, name: str) -> list[Row]:
             continue  # an actor without a capability figure states no sourced fact
         start = _date(cell.get("date"))
         actors = cell.get("actor_id") or cell.get("actors") or ""
+        url = cell.get("source_url") or None
+        outlet = outlet_of(url)
         rows.append(Row(file=label, line=line, table=table, source=cell.get("source", ""),
-                        url=cell.get("source_url") or None, grade=grade_of(cell.get("source_type")),
+                        url=url, grade=row_grade(outlet, cell.get("source_type")),
+                        declared=grade_of(cell.get("source_type")), outlet=outlet,
                         start=start, end=_date(cell.get("end_date")) or start, event_id=cell.get("event_id") or None,
                         category=cell.get("category") or None,
                         actors=tuple(a.strip() for a in actors.split(schema.LIST_SEPARATOR) if a.strip())))
@@ -200,17 +210,29 @@ def _date(value: str | None) -> dt.date | None:
 def graded_other(rows: list[Row]) -> list[Problem]:
     return [Problem(r.file, r.line, "source_type", "graded 'other': cite an official text, a wire, an outlet of "
                     "record or a specialist source instead, or leave the row out (docs/sourcing.md)")
-            for r in rows if r.grade == "other"]
+            for r in rows if r.grade == "other" and not (r.outlet and r.outlet.grade == outlets.DENIED)]
+
+
+def registry_grades(rows: list[Row]) -> list[Problem]:
+    """Every address's outlet is in the registry, and a row's source_type, if written, is its outlet's grade."""
+    found = []
+    for r in rows:
+        if r.url and r.outlet is None:
+            found.append(Problem(r.file, r.line, "source_url", f"{host(r.url) or r.url} is not in the outlet "
+                                 f"registry ({REGISTRY_LABEL}): add the outlet with its grade (docs/sourcing.md), "
+                                 "or cite an outlet the registry knows"))
+        elif (r.outlet is not None and r.outlet.grade in schema.SOURCE_TYPES and r.declared != schema.UNGRADED
+              and r.declared != r.outlet.grade):
+            found.append(Problem(r.file, r.line, "source_type", f"graded {r.declared!r}, but the registry grades "
+                                 f"{r.outlet.outlet} ({r.outlet.domain}) {r.outlet.grade!r}: a row takes its "
+                                 f"outlet's grade; write {r.outlet.grade} or leave the cell empty"))
+    return found
 
 
 def denied(rows: list[Row]) -> list[Problem]:
-    found = []
-    for r in rows:
-        entry = listed(r.url, deny_list())
-        if entry is not None:
-            found.append(Problem(r.file, r.line, "source_url", f"{entry['domain']} is on the deny list "
-                                 f"(parley/data/sourcing/deny.csv): {entry['reason']}"))
-    return found
+    return [Problem(r.file, r.line, "source_url", f"{r.outlet.domain} ({r.outlet.outlet}) is denied in the outlet "
+                    f"registry ({REGISTRY_LABEL}): {r.outlet.notes}")
+            for r in rows if r.outlet is not None and r.outlet.grade == outlets.DENIED]
 
 
 def _url_key(url: str) -> str:
@@ -276,11 +298,6 @@ def url_date(url: str | None) -> dt.date | None:
     return None
 
 
-def text_dates(source: str) -> list[dt.date]:
-    """The YYYY-MM-DD dates written in a source text ('Reuters, 2025-05-16', 'report of 2025-05-16')."""
-    return [d for d in (_date(m) for m in TEXT_DATE.findall(source or "")) if d is not None]
-
-
 def _date_problem(r: Row, when: dt.date, column: str) -> Problem | None:
     if r.table == "positions" and when < r.start - dt.timedelta(days=TIMEZONE_DAYS):
         return Problem(r.file, r.line, column, f"source dated {when}, before the statement of {r.start}: "
@@ -299,7 +316,7 @@ def far_dates(rows: list[Row]) -> list[Problem]:
     for r in rows:
         if r.start is None or r.grade == "specialist":
             continue
-        written = text_dates(r.source)
+        written = schema.text_dates(r.source)
         if written:  # several dates in the text: judge the nearest to the row
             nearest = min(written, key=lambda d: abs((d - r.start).days))
             problem = _date_problem(r, nearest, "source")
@@ -317,31 +334,24 @@ def own_words(event: Row, party: str) -> bool:
 
 
 def party_media_misuse(rows: list[Row]) -> list[Problem]:
-    """State media only for its own party's statements; and graded as what it is."""
+    """A party's media only for its own party's statements (its party and label come from the registry)."""
     found = []
     for r in rows:
-        entry = listed(r.url, party_media())
-        if entry is None:
-            if r.grade == "party_media":
-                found.append(Problem(r.file, r.line, "source_type",
-                                     f"graded party_media, but {host(r.url) or 'the source'} is not in "
-                                     "parley/data/sourcing/party_media.csv: add it with the actor it speaks for"))
+        entry = r.outlet
+        if entry is None or entry.grade != "party_media":
             continue
-        party, outlet = entry["actor"], f"{entry['outlet']} ({entry['label']})"
-        if r.grade not in ("party_media", schema.UNGRADED):
-            found.append(Problem(r.file, r.line, "source_type",
-                                 f"{outlet} is graded {r.grade!r}: grade it party_media"))
+        party, outlet = entry.party, f"{entry.outlet} ({entry.label})"
         if r.event_id and not own_words(r, party):
             others = ", ".join(a for a in r.actors if a != party) or "no actor"
             found.append(Problem(r.file, r.line, "source_url", f"event sourced only to {outlet}, which speaks for "
                                  f"{party}, but it involves {others}: cite an independent report"))
         elif not r.event_id and r.actors and r.actors[0] != party:
             found.append(Problem(r.file, r.line, "source_url", f"{outlet} speaks for {party}, not for {r.actors[0]}: "
-                                 "state media only for their own party's statements"))
+                                 "a party's media only for its own party's statements"))
     return found
 
 
-RULES = (graded_other, shared_urls, far_dates, denied, party_media_misuse)
+RULES = (graded_other, registry_grades, shared_urls, far_dates, denied, party_media_misuse)
 
 
 def audit(rows: list[Row], folder: str = "") -> Audit:
@@ -363,6 +373,8 @@ def format_table(result: Audit) -> str:
     strong = sum(counts["all"][g] for g in STRONG)
     total = len(result.rows)
     lines.append(f"official, wire, major or specialist: {strong} of {total} rows ({strong / total:.1%})")
+    lines.append(f"outlets: {len(result.outlets)} cited, graded by the outlet registry ({REGISTRY_LABEL}, "
+                 f"{len(registry())} outlets)")
     lines.append(f"problems: {len(result.problems)}" + (" (rules: docs/sourcing.md)" if result.problems else ""))
     lines += [str(p) for p in result.problems]
     return "\n".join(lines) + "\n"
@@ -370,6 +382,7 @@ def format_table(result: Audit) -> str:
 
 def as_json(result: Audit) -> str:
     data = {"folder": result.folder, "rows": len(result.rows), "counts": result.counts, "shares": result.shares,
+            "outlets": result.outlets,
             "problems": [{"file": p.file, "line": p.line, "column": p.column, "message": p.message}
                          for p in result.problems]}
     return json.dumps(data, indent=2, ensure_ascii=False) + "\n"

@@ -20,6 +20,7 @@ import sys
 from parley.digest import code_digest
 from parley.errors import ParleyError, UsageError
 from parley.pipeline.kernels import KernelPool
+from parley.pipeline.render import import_papermill
 
 SCHEDULER_ENV = "PARLEY_SCHEDULER"
 CONNECT_TIMEOUT = 10  # seconds a scheduler address may take to answer
@@ -39,7 +40,7 @@ class WarmKernels(WorkerPlugin):
     def setup(self, worker) -> None:
         self.pool = KernelPool()
         self.pool.prepare()
-        import papermill  # noqa: F401 - the worker's first render does not wait for it (the kernel boots meanwhile)
+        import_papermill()  # the worker's first render does not wait for it (the kernel boots meanwhile)
 
     def teardown(self, worker) -> None:
         self.pool.close()

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import html
 import json
 from pathlib import Path
 
 from parley.data.files import write_atomic
 from parley.pipeline.render import MANIFEST, locked, read_manifest
+from parley.report import markup
 from parley.report.style import TREND_COLORS
 
 LOCK = ".parley-schedule.lock"
@@ -36,33 +36,24 @@ def index_html(out: Path) -> str:
     by_conflict: dict[str, list[tuple[Path, dict]]] = {}
     for folder, manifest in manifests(out):
         by_conflict.setdefault(manifest.get("conflict_name", folder.parent.name), []).append((folder, manifest))
-    sections = []
+    conflicts = []
     for name in sorted(by_conflict):
         rows = sorted(by_conflict[name], key=lambda fm: (fm[1].get("end", ""), fm[1].get("start", "")), reverse=True)
-        items = []
-        for folder, m in rows:
-            href = html.escape((folder / "briefing.html").relative_to(out).as_posix(), quote=True)
-            trend = m.get("trend", "unknown")
-            color = TREND_COLORS.get(trend, "#555")
-            coverage = COVERAGE_NOTES.get(m.get("coverage"), "").format(until=m.get("covered_until", ""))
-            stamp = dt.datetime.fromtimestamp((folder / "briefing.html").stat().st_mtime, dt.timezone.utc)
-            pdf = folder / "briefing.pdf"
-            pdf_link = (f' · <a href="{html.escape(pdf.relative_to(out).as_posix(), quote=True)}">PDF</a>'
-                        if pdf.is_file() else "")
-            items.append(f'<tr><td><a href="{href}">{html.escape(m.get("title", folder.name))}</a>{pdf_link}</td>'
-                         f'<td>{html.escape(m.get("start", ""))} to {html.escape(m.get("end", ""))}</td>'
-                         f'<td style="color:{color}"><b>{html.escape(trend)}</b>'
-                         + (f'<br><span class="coverage">{html.escape(coverage)}</span>' if coverage else "") + '</td>'
-                         f'<td>{stamp:%Y-%m-%d %H:%M} UTC</td>{index_cell(folder)}</tr>')
-        sections.append(f"<h2>{html.escape(name)}</h2><table><thead><tr><th>Briefing</th><th>Period</th><th>Trend</th>"
-                        f"<th>Rendered</th><th>Verified</th></tr></thead><tbody>{''.join(items)}</tbody></table>")
-    body = "".join(sections) or "<p>No briefings yet: run <code>make briefing</code>.</p>"
-    return ("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>parley briefings</title>"
-            "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'\">"
-            "<style>body{font:15px/1.5 Helvetica,Arial,sans-serif;max-width:980px;margin:24px auto;padding:0 24px;color:#1d232b}"
-            "table{border-collapse:collapse;width:100%}th,td{text-align:left;padding:5px 8px;border-bottom:1px solid #d9dde3}"
-            "th{border-bottom:2px solid #1d232b}a{color:#1f5fbf}.coverage{color:#8a6d00;font-size:13px}</style></head>"
-            f"<body><h1>parley briefings</h1>{body}</body></html>\n")
+        conflicts.append({"name": name, "rows": [index_row(out, folder, m) for folder, m in rows]})
+    return str(markup.render("index.j2", conflicts=conflicts))
+
+
+def index_row(out: Path, folder: Path, m: dict) -> dict:
+    """One briefing's row of the index: link, period, trend and coverage, render time, last verification."""
+    trend = m.get("trend", "unknown")
+    stamp = dt.datetime.fromtimestamp((folder / "briefing.html").stat().st_mtime, dt.timezone.utc)
+    pdf = folder / "briefing.pdf"
+    return {"href": (folder / "briefing.html").relative_to(out).as_posix(), "title": m.get("title", folder.name),
+            "pdf": pdf.relative_to(out).as_posix() if pdf.is_file() else None,
+            "start": m.get("start", ""), "end": m.get("end", ""), "trend": trend,
+            "color": TREND_COLORS.get(trend, "#555"),
+            "coverage": COVERAGE_NOTES.get(m.get("coverage"), "").format(until=m.get("covered_until", "")),
+            "rendered": f"{stamp:%Y-%m-%d %H:%M}", "verification": verification_of(folder)}
 
 
 def write_index(out: Path) -> Path:
@@ -91,13 +82,10 @@ def last_verification(folder: Path) -> dict | None:
     return record if current else None
 
 
-def index_cell(folder: Path) -> str:
-    """The index's "Verified" cell: the last verification's date and result; a drift is marked, with its cells."""
+def verification_of(folder: Path) -> dict | None:
+    """The index's "Verified" cell: the last verification's day and result (a drift with its cells); None: none."""
     record = last_verification(folder)
     if record is None:
-        return '<td class="parley-unverified">not since rendered</td>'
-    day = html.escape(str(record.get("checked", ""))[:10])
-    if record.get("result") == "verified":
-        return f'<td class="parley-verified">verified {day}</td>'
-    summary = html.escape(str(record.get("summary", "drifted")).removeprefix("drifted: "))
-    return f'<td class="parley-drifted" style="color:#b2182b"><b>DRIFTED</b> {day}<br><small>{summary}</small></td>'
+        return None
+    return {"result": record.get("result"), "day": str(record.get("checked", ""))[:10],
+            "summary": str(record.get("summary", "drifted")).removeprefix("drifted: ")}

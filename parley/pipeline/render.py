@@ -14,10 +14,8 @@ import fcntl
 import functools
 import gzip
 import hashlib
-import html
 import json
 import os
-import re
 import shutil
 import subprocess
 import sys
@@ -28,11 +26,14 @@ from pathlib import Path
 
 from parley import __version__
 from parley.data.files import write_atomic
-from parley.data.meta import ConflictMeta, briefing_inputs, read_conflict_meta
+from parley.data.meta import ConflictMeta, read_conflict_meta
 from parley.data.periods import Period
 from parley.digest import code_digest, package_digest
 from parley.errors import ParleyError, RenderError, UsageError
 from parley.pipeline.kernels import KERNEL, KernelPool, running_kernel
+from parley.report import markup
+from parley.report.contract import RESULT_MIME, BriefingResult
+from parley.report.markup import Markup
 
 ROOT = Path(__file__).resolve().parents[2]
 NOTEBOOK = ROOT / "notebooks" / "briefing.ipynb"
@@ -81,30 +82,55 @@ def read_input(path: Path) -> bytes:
         raise RenderError(f"could not read {path}: {err.strerror or err}") from None
 
 
-def inputs_digest(data_dir: Path, period: Period, notebook: Path = NOTEBOOK) -> str:
-    """Hash of everything a briefing is made from: data files, notebook, parley version and code."""
+def inputs_digest(input_files: dict[str, str | None], period: Period, notebook: Path = NOTEBOOK) -> str:
+    """Hash of everything a briefing is made from: the data files it read (their digests, as recorded by the
+    kernel or computed now), the notebook, parley's version and code, the period."""
     digest = hashlib.sha256()
-    for path in sorted(briefing_inputs(data_dir), key=lambda p: p.name):
-        digest.update(path.name.encode())
-        digest.update(read_input(path))
-    digest.update(read_input(notebook))
+    for key in sorted(input_files):
+        digest.update(f"{key}\0{input_files[key] or '-'}\0".encode())
+    digest.update(notebook_digest(notebook).encode())
     digest.update(__version__.encode())
     digest.update(package_digest().encode())
     digest.update(f"{period.label}|{period.start}|{period.end}".encode())
     return digest.hexdigest()
 
 
-def input_file_digests(data_dir: Path) -> dict[str, str]:
-    """sha256 of each data file a briefing reads: verify names the files that changed since a render.
+def notebook_digest(notebook: Path) -> str:
+    """sha256 of the notebook file, read once while it is unchanged (schedule asks for every period)."""
+    stat = Path(notebook).stat()
+    return _notebook_digest(str(notebook), stat.st_mtime_ns, stat.st_size)
 
-    The conflict's own files by name (`positions.csv`); the others (reference table, historical cases, which share
-    file names) with their folder (`reference/war_outcomes.csv`, `aceh-2005/positions.csv`)."""
-    data_dir = Path(data_dir)
 
-    def key(path: Path) -> str:
-        return path.name if path.parent == data_dir else f"{path.parent.name}/{path.name}"
+@functools.cache
+def _notebook_digest(notebook: str, mtime_ns: int, size: int) -> str:
+    return hashlib.sha256(read_input(Path(notebook))).hexdigest()
 
-    return {key(path): hashlib.sha256(read_input(path)).hexdigest() for path in briefing_inputs(data_dir)}
+
+def current_digests(data_dir: Path, keys, known: dict[Path, str | None] | None = None) -> dict[str, str | None]:
+    """sha256 now of each recorded input (keys relative to the conflict folder; None: absent). ``known`` carries
+    digests between calls, so files shared by many reports (schedule's periods) are read once."""
+    known = {} if known is None else known
+    found = {}
+    for key in keys:
+        path = (Path(data_dir) / key).resolve()
+        if path not in known:
+            known[path] = hashlib.sha256(read_input(path)).hexdigest() if path.is_file() else None
+        found[key] = known[path]
+    return found
+
+
+def result_of(executed: Path) -> BriefingResult:
+    """The result the briefing notebook recorded (parley.report.contract), read from the executed notebook."""
+    for cell in json.loads(executed.read_text(encoding="utf-8"))["cells"]:
+        for output in cell.get("outputs", []):
+            data = output.get("data", {})
+            if RESULT_MIME in data:
+                try:
+                    return BriefingResult.from_json(data[RESULT_MIME])
+                except ValueError as err:
+                    raise RenderError(f"the briefing notebook's result is malformed: {err}") from None
+    raise RenderError("the briefing notebook recorded no result: its last cell must call "
+                      "parley.report.notebook.record_result(ctx)")
 
 
 def read_manifest(folder: Path) -> dict | None:
@@ -179,22 +205,25 @@ def execute(notebook: Path, parameters: dict | None, output: Path, kernel) -> No
         raise RenderError(f"the notebook kernel failed: {type(err).__name__}: {err}") from None
 
 
-def _output_html(output: dict) -> str:
-    """One notebook output as HTML: parley's HTML as is, anything else as escaped text; stderr is dropped."""
+def page_output(output: dict) -> dict | None:
+    """One notebook output for the page: parley's HTML as is (trusted), a PNG, or text (escaped by the template);
+    None for what the page leaves out (stderr, outputs with none of those views)."""
     kind = output.get("output_type")
     if kind == "stream":
-        return "" if output.get("name") == "stderr" else f"<pre>{html.escape(''.join(output.get('text', '')))}</pre>"
+        return None if output.get("name") == "stderr" else {"text": "".join(output.get("text", ""))}
     if kind == "error":
         raise RenderError(f"the executed notebook holds an error: {output.get('ename')}: {output.get('evalue')}")
     data = output.get("data", {})
+    if RESULT_MIME in data:  # the notebook's result for the pipeline, not for readers
+        return None
     if "text/html" in data:
         value = data["text/html"]
-        return "".join(value) if isinstance(value, list) else value
+        return {"html": Markup("".join(value) if isinstance(value, list) else value)}
     if "image/png" in data:
-        return f'<img alt="figure" src="data:image/png;base64,{"".join(data["image/png"]).strip()}">'
+        return {"png": "".join(data["image/png"]).strip()}
     if "text/plain" in data:
-        return f"<pre>{html.escape(''.join(data['text/plain']))}</pre>"
-    return ""
+        return {"text": "".join(data["text/plain"])}
+    return None
 
 
 @functools.lru_cache(maxsize=1)
@@ -222,25 +251,13 @@ def to_html(executed: Path, title: str) -> str:
     """The executed notebook as one offline HTML page: code cells' outputs only, plotly.js embedded once."""
     cells = json.loads(executed.read_text(encoding="utf-8"))["cells"]
     check_trace_types(cells)
-    body = "\n".join(
-        f'<section class="parley-cell">{"".join(_output_html(o) for o in cell.get("outputs", []))}</section>'
-        for cell in cells if cell.get("cell_type") == "code" and cell.get("outputs")
-    )
+    shown = [[found for o in cell.get("outputs", []) if (found := page_output(o)) is not None]
+             for cell in cells if cell.get("cell_type") == "code" and cell.get("outputs")]
     assets = resources.files("parley.report")
-    css = (assets / "templates" / "briefing.css").read_text(encoding="utf-8")
-    draw = (assets / "templates" / "draw.js").read_text(encoding="utf-8")
-    return (
-        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
-        "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
-        "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; script-src 'unsafe-inline'; "
-        "style-src 'unsafe-inline'; img-src data:; font-src data:\">\n"
-        f"<title>{html.escape(title)}</title>\n<style>\n{css}\n</style>\n"
-        f"<script type=\"application/gzip\" id=\"parley-plotly-js\">\n{packed_plotly_js()}\n</script>\n"
-        f"<script>\n{draw}\n</script>\n</head>\n"
-        f"<body>\n<main class=\"parley-briefing\">\n{body}\n</main>\n"
-        f"<footer class=\"parley-note\">Rendered by parley {html.escape(__version__)} from the conflict's data files; "
-        "every event and position carries its own source.</footer>\n</body>\n</html>\n"
-    )
+    asset = lambda *parts: Markup(assets.joinpath(*parts).read_text(encoding="utf-8"))  # noqa: E731 - package files
+    return str(markup.render("page.j2", title=title, cells=shown, css=asset("templates", "briefing.css"),
+                             plotly_js_packed=Markup(packed_plotly_js()), draw_js=asset("templates", "draw.js"),
+                             version=__version__))
 
 
 def chromium() -> str:
@@ -295,11 +312,9 @@ def render(data_dir: str | Path, period: Period, out: str | Path = "reports", fo
         try:
             with locked(folder / ".lock"):
                 _clean_stale_temporaries(folder)
-                digest = {"inputs": inputs_digest(data_dir, period, notebook),
-                          "input_files": input_file_digests(data_dir), "code": code_digest()}
                 with tempfile.TemporaryDirectory(prefix=".render-", dir=folder) as work:
                     manifest, pdf = _render_in(Path(work), folder, notebook, parameters, kernel, meta, period,
-                                               formats, digest)
+                                               formats)
                 (folder / "briefing.failed.ipynb").unlink(missing_ok=True)
         except OSError as err:
             where = f" ({err.filename})" if err.filename else ""
@@ -310,7 +325,7 @@ def render(data_dir: str | Path, period: Period, out: str | Path = "reports", fo
 
 
 def _render_in(work: Path, folder: Path, notebook: Path, parameters: dict, kernel, meta: ConflictMeta,
-               period: Period, formats, digest: dict) -> tuple[dict, Path | None]:
+               period: Period, formats) -> tuple[dict, Path | None]:
     """Execute and export inside the temporary folder `work`, then rename the results into `folder`."""
     executed = work / "briefing.ipynb"
     try:
@@ -319,6 +334,7 @@ def _render_in(work: Path, folder: Path, notebook: Path, parameters: dict, kerne
         if executed.exists():
             shutil.copyfile(executed, folder / "briefing.failed.ipynb")
         raise
+    result = result_of(executed)
     title = f"{meta.name}: briefing for {period.title()}"
     page = to_html(executed, title)
     staged_html = work / "briefing.html"
@@ -329,8 +345,10 @@ def _render_in(work: Path, folder: Path, notebook: Path, parameters: dict, kerne
         to_pdf(staged_html, pdf)
     manifest = {"conflict": meta.id, "conflict_name": meta.name, "period": period.label,
                 "kind": period.kind, "start": f"{period.start:%Y-%m-%d}", "end": f"{period.end:%Y-%m-%d}",
-                "title": title, "parley": __version__, "formats": list(formats), **digest,
-                **_verdict_from(page)}
+                "title": title, "parley": __version__, "formats": list(formats),
+                "trend": result.trend, "coverage": result.coverage, "covered_until": result.covered_until,
+                "input_files": result.inputs, "inputs": inputs_digest(result.inputs, period, notebook),
+                "code": code_digest()}
     write_atomic(folder / "briefing.ipynb", executed.read_bytes())
     if pdf is not None:
         write_atomic(folder / "briefing.pdf", pdf.read_bytes())
@@ -338,18 +356,3 @@ def _render_in(work: Path, folder: Path, notebook: Path, parameters: dict, kerne
         write_atomic(folder / "briefing.html", page.encode("utf-8"))
     write_atomic(folder / MANIFEST, json.dumps(manifest, indent=2, sort_keys=True).encode("utf-8"))
     return manifest, pdf
-
-
-
-def _verdict_from(page: str) -> dict:
-    """Trend and coverage as the notebook computed them, read from the page (no second computation).
-
-    coverage is full, partial or none (days after conflict.toml's covered_until); the index marks the last two.
-    """
-    found = {"trend": "unknown", "coverage": "unknown", "covered_until": ""}
-    for key, attribute in (("trend", "data-overall-trend"), ("coverage", "data-coverage"),
-                           ("covered_until", "data-covered-until")):
-        match = re.search(rf'{attribute}="([^"<>]*)"', page)
-        if match:
-            found[key] = html.unescape(match.group(1))
-    return found

@@ -18,7 +18,7 @@ from parley.data.meta import ConflictMeta, coverage_end, read_conflict_meta
 from parley.errors import ParleyError
 from parley.pipeline.cluster import run_all
 from parley.pipeline.index import LOCK, write_index
-from parley.pipeline.render import inputs_digest, locked, read_manifest, render, report_folder
+from parley.pipeline.render import current_digests, inputs_digest, locked, read_manifest, render, report_folder
 from parley.pipeline.verify import verify_all
 
 DEFAULT_SPAN = 12  # periods rendered when --since is not given
@@ -55,17 +55,21 @@ def split_by_coverage(periods: list[P.Period], covered_until: dt.date | None) ->
     return ([p for p in periods if p.start <= covered_until], [p for p in periods if p.start > covered_until])
 
 
-def is_current(folder: Path, digest: str) -> bool:
+def is_current(folder: Path, data_dir: Path, period: P.Period, known: dict | None = None) -> bool:
+    """The report exists and every data file it read (as its kernel recorded them), the notebook, parley's code and
+    the period are what they were; a report from before the recorded inputs counts as stale."""
     manifest = read_manifest(folder)
-    return bool(manifest and manifest.get("inputs") == digest and (folder / "briefing.html").is_file())
+    if not manifest or not (folder / "briefing.html").is_file() or not isinstance(manifest.get("input_files"), dict):
+        return False
+    now = current_digests(data_dir, manifest["input_files"], known)
+    return manifest.get("inputs") == inputs_digest(now, period)
 
 
 def plan(data_dir: Path, meta: ConflictMeta, periods: list[P.Period], out: Path) -> tuple[list[P.Period], list[P.Period]]:
     """(to render, up to date): a period is rendered when its report is missing or its inputs changed."""
-    todo, fresh = [], []
+    todo, fresh, known = [], [], {}
     for period in periods:
-        current = is_current(report_folder(out, meta.id, period), inputs_digest(data_dir, period))
-        (fresh if current else todo).append(period)
+        (fresh if is_current(report_folder(out, meta.id, period), data_dir, period, known) else todo).append(period)
     return todo, fresh
 
 

@@ -222,14 +222,14 @@ def changed_inputs(folder: Path, manifest: dict, notebook) -> list[str] | None:
     if recorded is None or data_dir is None:
         return None
     try:
-        current = render.input_file_digests(folder / data_dir)
+        current = render.current_digests(folder / data_dir, recorded)
     except RenderError:
         current = {}
     changed = []
     for name in sorted(set(recorded) | set(current)):
-        if recorded.get(name) != current.get(name):
-            changed.append(name if name in recorded and name in current else
-                           f"{name} ({'missing' if name in recorded else 'new'})")
+        before, now = recorded.get(name), current.get(name)
+        if before != now:
+            changed.append(f"{name} (new)" if before is None else f"{name} (missing)" if now is None else name)
     if manifest.get("code") not in (None, code_digest()):
         changed.append("parley code")
     return changed

@@ -7,12 +7,12 @@ before it reaches a label, so a title like ``<script>`` is shown, never run.
 
 from __future__ import annotations
 
-import html
 import textwrap
 
 import pandas as pd
 import plotly.graph_objects as go
 import plotly.io as pio
+from markupsafe import Markup, escape
 from plotly.subplots import make_subplots
 
 from parley.analysis import stances
@@ -41,15 +41,34 @@ LABEL_ROW_PX = 16
 PLOT_WIDTH = WIDTH - 190 - RIGHT  # must follow the margins set in apply_layout
 
 
-def esc(value) -> str:
-    """Data text made safe and short for plotly's HTML-like labels."""
+def plain(value) -> str:
+    """Data as text for a label; a missing value (None, NaN) is nothing."""
     if value is None or (isinstance(value, float) and pd.isna(value)):
         return ""
-    return html.escape(str(value), quote=True)
+    return value if isinstance(value, Markup) else str(value)
 
 
-def wrap(value, width: int = 60) -> str:
-    return "<br>".join(textwrap.wrap(esc(value), width)) if value else ""
+def esc(value) -> str:
+    """Data text made safe for plotly's HTML-like labels."""
+    return str(escape(plain(value)))
+
+
+BR = Markup("<br>")
+
+
+def bold(text) -> Markup:
+    """Text in bold in a plotly label (escaped)."""
+    return Markup("<b>%s</b>") % plain(text)
+
+
+def hover_label(*lines) -> Markup:
+    """A plotly label of several lines: text is escaped, Markup (bold, wrap) is kept."""
+    return BR.join(lines)
+
+
+def wrap(value, width: int = 60) -> Markup:
+    """Text escaped, then wrapped at ``width`` characters into label lines."""
+    return BR.join(Markup(line) for line in textwrap.wrap(esc(value), width)) if value else Markup("")
 
 
 def axis_label(value, lines: int = 3) -> str:
@@ -60,7 +79,7 @@ def axis_label(value, lines: int = 3) -> str:
     wrapped = textwrap.wrap(str(value), 24) if value else []
     if len(wrapped) > lines:
         wrapped = wrapped[:lines - 1] + [short(" ".join(wrapped[lines - 1:]), 24)]
-    return "<br>".join(esc(line) for line in wrapped)
+    return hover_label(*wrapped)
 
 
 def apply_layout(fig: go.Figure, title: str, source: str, height: int, bottom: int = 90) -> go.Figure:
@@ -87,7 +106,7 @@ def _date_text(row) -> str:
 
 
 def _names(ids, names: dict[str, str]) -> str:
-    return ", ".join(esc(names.get(i, i)) for i in ids)
+    return ", ".join(plain(names.get(i, i)) for i in ids)
 
 
 # --- 1. timeline ------------------------------------------------------------------------------
@@ -176,11 +195,9 @@ def timeline(events: pd.DataFrame, actor_names: dict[str, str], start, end, *, l
         rows = placed[placed["category"] == category]
         if rows.empty:
             continue
-        hover = [
-            f"<b>{esc(r['title'])}</b><br>{_date_text(r)} · {esc(category.replace('_', ' '))}<br>"
-            f"Actors: {_names(r['actors'], actor_names)}<br>Source: {esc(r['source'])}"
-            for _, r in rows.iterrows()
-        ]
+        hover = [hover_label(bold(r["title"]), f"{_date_text(r)} · {category.replace('_', ' ')}",
+                       f"Actors: {_names(r['actors'], actor_names)}", f"Source: {plain(r['source'])}")
+                 for _, r in rows.iterrows()]
         standout = category in STANDOUT
         fig.add_trace(go.Scatter(
             x=rows["date"], y=rows["y"], mode="markers", name=category.replace("_", " "),
@@ -247,12 +264,10 @@ def stance_map(current: pd.DataFrame, issues: pd.DataFrame, actors: pd.DataFrame
         held = current[current["actor_id"] == actor.actor_id]
         if held.empty:
             continue
-        hover = [
-            f"<b>{esc(actor.name)}</b> on {esc(issues.set_index('issue_id').at[r.issue_id, 'name'])}<br>"
-            f"position {r.position:g} · salience {r.salience:g} · since {r.since:%Y-%m-%d}<br>"
-            f"{wrap(r.statement)}<br>Source: {esc(r.source)}"
-            for r in held.itertuples()
-        ]
+        hover = [hover_label(Markup("%s on %s") % (bold(actor.name), plain(issues.set_index("issue_id").at[r.issue_id, "name"])),
+                       f"position {r.position:g} · salience {r.salience:g} · since {r.since:%Y-%m-%d}",
+                       wrap(r.statement), f"Source: {plain(r.source)}")
+                 for r in held.itertuples()]
         fig.add_trace(go.Scatter(
             x=held["position"], y=[row_of[i] + dodge[actor.actor_id] for i in held["issue_id"]], mode="markers",
             name=esc(names[actor.actor_id]),
@@ -302,7 +317,8 @@ def trajectories(positions: pd.DataFrame, events: pd.DataFrame, issues: pd.DataF
             path = paths.get((actor.actor_id, issue.issue_id))
             if path is None:
                 continue
-            hover = [f"<b>{esc(actor.name)}</b> {p.position:g} from {p.date:%Y-%m-%d}<br>{wrap(p.statement)}<br>Source: {esc(p.source)}"
+            hover = [hover_label(Markup("%s %s") % (bold(actor.name), f"{p.position:g} from {p.date:%Y-%m-%d}"), wrap(p.statement),
+                           f"Source: {plain(p.source)}")
                      for p in path.itertuples()]
             fig.add_trace(go.Scatter(
                 x=path["date"], y=path["position"], mode="lines+markers", line={"shape": "hv", "color": actor.color, "width": 2.5},
@@ -316,7 +332,7 @@ def trajectories(positions: pd.DataFrame, events: pd.DataFrame, issues: pd.DataF
                 x=tagged["date"], y=[-10] * len(tagged), mode="markers", name="event on this issue",
                 marker={"symbol": "triangle-up", "size": 9, "color": [CATEGORY_COLORS[c] for c in tagged["category"]]},
                 legendgroup="events", showlegend=row == 1,
-                hovertext=[f"<b>{esc(e.title)}</b><br>{e.date:%Y-%m-%d}<br>Source: {esc(e.source)}" for e in tagged.itertuples()],
+                hovertext=[hover_label(bold(e.title), f"{e.date:%Y-%m-%d}", f"Source: {plain(e.source)}") for e in tagged.itertuples()],
                 hoverinfo="text",
             ), row=row, col=1)
         fig.update_yaxes(range=[-16, 108], tickvals=[0, 50, 100], title={"text": "position", "font": {"size": 10}}, row=row, col=1)
@@ -342,21 +358,22 @@ def stance_matrix(current: pd.DataFrame, issues: pd.DataFrame, actors: pd.DataFr
                 c = cell.loc[(actor.actor_id, issue.issue_id)]
                 z_row.append(float(c["position"]))
                 t_row.append(f"{c['position']:g}")
-                h_row.append(f"<b>{esc(actor.name)}</b> on {esc(issue.name)}: {c['position']:g} "
-                             f"(salience {c['salience']:g}, since {c['since']:%Y-%m-%d})<br>{wrap(c['statement'])}<br>Source: {esc(c['source'])}")
+                h_row.append(hover_label(Markup("%s on %s") % (bold(actor.name), f"{plain(issue.name)}: {c['position']:g} "
+                                                                  f"(salience {c['salience']:g}, since {c['since']:%Y-%m-%d})"),
+                                   wrap(c["statement"]), f"Source: {plain(c['source'])}"))
             else:
                 z_row.append(None)
                 t_row.append("")
-                h_row.append(f"{esc(actor.name)} on {esc(issue.name)}: no stated position")
+                h_row.append(esc(f"{plain(actor.name)} on {plain(issue.name)}: no stated position"))
         z.append(z_row)
         text.append(t_row)
         hover.append(h_row)
     fig = go.Figure(_validate=False)
     fig.add_trace(go.Heatmap(
-        z=z, x=["<br>".join(textwrap.wrap(esc(n), 16)) for n in issue_rows["name"]],
-        y=[f'<span style="color:{a.color}">■</span> {axis_label(a.name)}' for a in actor_rows.itertuples()],
+        z=z, x=[BR.join(Markup(line) for line in textwrap.wrap(esc(n), 16)) for n in issue_rows["name"]],
+        y=[Markup('<span style="color:%s">■</span> %s') % (a.color, axis_label(a.name)) for a in actor_rows.itertuples()],
         zmin=0, zmax=100, colorscale="RdBu_r", text=text, texttemplate="%{text}", hovertext=hover, hoverinfo="text",
-        colorbar={"title": {"text": "position<br>0 = scale low<br>100 = scale high"}}, xgap=2, ygap=2,
+        colorbar={"title": {"text": hover_label("position", "0 = scale low", "100 = scale high")}}, xgap=2, ygap=2,
     ))
     fig.update_yaxes(autorange="reversed", title={"text": "actor"})
     fig.update_xaxes(title={"text": "issue"}, side="bottom", tickangle=0)
@@ -394,7 +411,7 @@ def activity(events: pd.DataFrame, start, end, *, freq: str = "month", title: st
         if category in counts.columns:
             fig.add_trace(go.Bar(x=counts.index, y=counts[category], name=category.replace("_", " "),
                                  marker_color=CATEGORY_COLORS[category],
-                                 hovertemplate="%{x|%Y-%m-%d}: %{y} " + category.replace("_", " ") + "<extra></extra>"))
+                                 hovertemplate=Markup("%%{x|%%Y-%%m-%%d}: %%{y} %s<extra></extra>") % category.replace("_", " ")))
     fig.update_layout(barmode="stack", bargap=0.15)
     fig.update_yaxes(title={"text": f"events per {freq}"})
     fig.update_xaxes(title={"text": freq})

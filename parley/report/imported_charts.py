@@ -17,7 +17,8 @@ import plotly.graph_objects as go
 
 from parley.data import schema
 from parley.data.imported import ORIGIN_NAMES
-from parley.report.charts import CATEGORY_COLORS, apply_layout, esc
+from parley.report.charts import CATEGORY_COLORS, apply_layout, bold, esc, hover_label
+from parley.report.markup import Markup
 
 ORIGIN_COLORS = {"acled": "#b2182b", "ucdp-ged": "#2166ac"}
 MAX_BUBBLE_PX = 60
@@ -53,8 +54,8 @@ def region_map(totals: pd.DataFrame, *, title: str = "Events per region", source
     largest = float(placed["events"].max())
     sizeref = 2.0 * largest / MAX_BUBBLE_PX ** 2
     labels = [esc(name) if i < MAX_LABELS else "" for i, name in enumerate(placed["admin1"])]
-    hover = [f"<b>{esc(r.admin1)}</b><br>{r.events:,} events · {r.fatalities:,} fatalities<br>"
-             f"centre {r.latitude:.2f}°N {r.longitude:.2f}°E" for r in placed.itertuples()]
+    hover = [hover_label(bold(r.admin1), f"{r.events:,} events · {r.fatalities:,} fatalities",
+                         f"centre {r.latitude:.2f}°N {r.longitude:.2f}°E") for r in placed.itertuples()]
     fig.add_trace(go.Scatter(
         x=placed["longitude"], y=placed["latitude"], mode="markers+text", text=labels, textposition="top center",
         textfont={"size": 11, "color": "#222"}, name="region (admin1)",
@@ -92,7 +93,7 @@ def fatalities_trend(weekly: pd.DataFrame, *, title: str = "Fatalities per week"
             x=weekly.index, y=weekly[origin], mode="lines+markers", name=esc(label),
             line={"color": ORIGIN_COLORS.get(origin, "#555"), "width": 2.5},
             marker={"size": [5] * (len(weekly) - 1) + [9 if partial else 5], "symbol": symbols},
-            hovertemplate="week of %{x|%d %b %Y}: %{y:,} fatalities<extra>" + esc(name) + "</extra>",
+            hovertemplate=Markup("week of %%{x|%%d %%b %%Y}: %%{y:,} fatalities<extra>%s</extra>") % name,
         ))
     if weekly.empty or not len(weekly.columns):
         apply_layout(fig, title, source, 420)
@@ -117,7 +118,7 @@ def weekly_categories(counts: pd.DataFrame, *, title: str = "Events per week, by
             label = category.replace("_", " ")
             fig.add_trace(go.Bar(x=counts.index, y=counts[category], name=label,
                                  marker={"color": CATEGORY_COLORS[category], "opacity": opacity},
-                                 hovertemplate="week of %{x|%d %b %Y}: %{y:,} " + label + "<extra></extra>"))
+                                 hovertemplate=Markup("week of %%{x|%%d %%b %%Y}: %%{y:,} %s<extra></extra>") % label))
     if not fig.data:
         apply_layout(fig, title, source, 420)
         return _empty(fig, "No imported events in this window.")
@@ -138,8 +139,8 @@ def admin1_heatmap(weekly: pd.DataFrame, *, top: int = 15, title: str = "Events 
         return _empty(fig, "No imported events in this window.")
     fig.add_trace(go.Heatmap(
         z=shown.T.values, x=shown.index, y=[esc(c) for c in shown.columns], colorscale="Reds",
-        colorbar={"title": {"text": f"{value_label}<br>per week"}},
-        hovertemplate="%{y}, week of %{x|%d %b %Y}: %{z:,} " + esc(value_label) + "<extra></extra>",
+        colorbar={"title": {"text": hover_label(value_label, "per week")}},
+        hovertemplate=Markup("%%{y}, week of %%{x|%%d %%b %%Y}: %%{z:,} %s<extra></extra>") % value_label,
     ))
     fig.update_yaxes(autorange="reversed", title={"text": "region (admin1)"})
     fig.update_xaxes(title={"text": "week (starting Monday)"})

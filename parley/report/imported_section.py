@@ -21,8 +21,8 @@ from parley.data.imported import (
     weekly_by_category,
     weekly_fatalities_by_origin,
 )
-from parley.report import imported_charts
-from parley.report.charts import esc
+from parley.report import imported_charts, markup
+from parley.report.markup import Markup
 
 
 def _credit(origins) -> str:
@@ -63,31 +63,27 @@ def imported_figures(folder: str | Path, start, end, *, trend_start=None) -> dic
             "categories": categories, "figures": figures, "credit": credit}
 
 
-def summary_html(result: dict, period_title: str) -> str:
-    """A heading and sentences computed from the aggregates; every piece of data escaped."""
+def summary_html(result: dict, period_title: str) -> Markup:
+    """A heading and sentences computed from the aggregates (plain text; the template escapes it)."""
     period_events = result.get("period_events")
     events = result.get("events")
     present = [ORIGIN_NAMES[o] for o in ORIGINS if events is not None and o in set(events["origin"].unique())]
-    out = [f"<h2>Recorded events and fatalities ({esc(' and '.join(present) or 'imported data')})</h2>"]
+    origins = " and ".join(present) or "imported data"
     if result.get("origin") is None or period_events is None or period_events.empty:
-        out.append(f"<p>No imported events in {esc(period_title)}.</p>")
-        return "".join(out)
+        return markup.render("imported/summary.j2", origins=origins, period_title=period_title, sentences=None)
     sentences = []
     for origin in ORIGINS:
         rows = period_events[period_events["origin"] == origin]
         if rows.empty:
             continue
-        sentences.append(f"{esc(ORIGIN_NAMES[origin])}: {len(rows):,} events, {int(rows['fatalities'].sum()):,} "
-                         f"{esc(FATALITY_NOTES[origin])}.")
+        sentences.append(f"{ORIGIN_NAMES[origin]}: {len(rows):,} events, {int(rows['fatalities'].sum()):,} "
+                         f"{FATALITY_NOTES[origin]}.")
     top = result["totals"].head(3)
     if not top.empty:
-        regions = "; ".join(f"{esc(r.admin1)} ({r.events:,} events, {r.fatalities:,} fatalities)" for r in top.itertuples())
-        sentences.append(f"Most events ({esc(ORIGIN_NAMES[result['origin']])}): {regions}.")
-    out.append(f"<p>In {esc(period_title)}: " + " ".join(sentences) + "</p>")
-    out.append("<p class='parley-note'>Counts come from the imported exports, kept apart from the curated events; "
-               "ACLED and UCDP GED often record the same incidents, so their figures are shown side by side, never added. "
-               f"Source: {esc(result['credit'])}.</p>")
-    return "".join(out)
+        regions = "; ".join(f"{r.admin1} ({r.events:,} events, {r.fatalities:,} fatalities)" for r in top.itertuples())
+        sentences.append(f"Most events ({ORIGIN_NAMES[result['origin']]}): {regions}.")
+    return markup.render("imported/summary.j2", origins=origins, period_title=period_title, sentences=sentences,
+                         credit=result["credit"])
 
 
 def imported_section(briefing) -> list[tuple[str, object]]:

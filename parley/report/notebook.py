@@ -25,7 +25,8 @@ import re
 import plotly.graph_objects as go
 import plotly.io as pio
 
-from parley.report import templating
+from parley.report import markup
+from parley.report.markup import Markup
 
 PLOTLY_MIME = "application/vnd.plotly.v1+json"
 _counter = itertools.count(1)
@@ -81,9 +82,9 @@ def figure_bundle(fig: go.Figure) -> dict:
         if key not in _templates_shown:
             _templates_shown.add(key)
             shared = text
-    html = templating.render("figure.html.j2", template_json=shared, key=key, fig_id=fig_id, style=style,
-                             data_json=script_safe_json({**spec, "layout": layout}))
-    return {PLOTLY_MIME: spec, "text/html": html, "text/plain": f"<figure {fig_id}: {_title(spec)}>"}
+    html = markup.render("figure.j2", template_json=Markup(shared), key=key, fig_id=fig_id, style=style,
+                         data_json=Markup(script_safe_json({**spec, "layout": layout})))
+    return {PLOTLY_MIME: spec, "text/html": str(html), "text/plain": f"[figure {fig_id}: {_title(spec)}]"}
 
 
 def _title(spec: dict) -> str:
@@ -114,7 +115,7 @@ def warm_up() -> None:
     import parley.data.imported  # noqa: F401
     import parley.report.briefing  # noqa: F401
     import parley.report.prospects  # noqa: F401
-    from parley import schema
+    from parley.data import schema
 
     schema.EVENTS  # noqa: B018 - builds the pandera table schemas
     fig = make_subplots(rows=2, cols=1, subplot_titles=["a", "b"])
@@ -128,3 +129,24 @@ def warm_up() -> None:
     fig.update_xaxes(title={"text": "x"})
     figure_bundle(fig)
     reset_ids()
+
+
+def show_section(context, key: str) -> None:
+    """Show briefing section ``key`` (see ``parley.report.sections.SECTIONS``): its figures and its HTML, in order."""
+    from parley.report import sections
+
+    for item in sections.items(key, context):
+        show(item) if isinstance(item, go.Figure) else show_html(item)
+
+
+def record_result(context) -> None:
+    """Hand the briefing's result to the pipeline (parley.report.contract): an output render reads, the page omits."""
+    from IPython.display import display
+
+    from parley.report import sections
+    from parley.report.contract import RESULT_MIME
+
+    found = sections.result(context)
+    display({RESULT_MIME: found.to_json(),
+             "text/plain": f"[briefing result: trend {found.trend}, coverage {found.coverage}, {len(found.inputs)} data files]"},
+            raw=True)

@@ -13,7 +13,7 @@ import plotly.graph_objects as go
 
 from parley.analysis import outlook
 from parley.data import outcomes, termination
-from parley.report import charts, templating
+from parley.report import charts, markup
 from parley.report.charts import esc
 
 OUTCOME_WORDS = {"peace_agreement": "peace agreement", "ceasefire": "ceasefire agreement", "victory": "victory",
@@ -70,7 +70,7 @@ def section_html(meta, date: dt.date, conflict_folder=None, war_table=None, resu
         context.update(class_words=result["reference_class"]["in_words"], chances=_chances(result, date),
                        n=result["n"], ended=result["ended"], endings=_endings(result["outcomes"], result["ended"]),
                        zero=any(c["p"] == 0 for c in result["ending_within"].values()))
-    return templating.render("outside_view.html.j2", **context)
+    return markup.render("outside_view.html.j2", **context)
 
 
 def outlook_of(briefing) -> dict | None:

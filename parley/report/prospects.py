@@ -17,11 +17,10 @@ from plotly.subplots import make_subplots
 
 from parley.analysis import backtest, bargaining, methods, uncertainty
 from parley.analysis import forecast as forecasting
-from parley.data import meta, outcomes
+from parley.data import load, meta, outcomes
 from parley.report import charts, outside_view, track_record
-from parley.report.briefing import link, table
-from parley.report.charts import esc
-from parley.report.templating import render
+from parley.report.charts import bold, esc
+from parley.report.markup import render
 
 FACTORS = tuple(np.round(np.linspace(0, 2, 11), 2))
 OUTCOME_LABELS = {
@@ -124,7 +123,7 @@ def paths_chart(briefing, result: dict | None = None):
                 x=list(range(len(path))), y=path, mode="lines+markers", name=name, legendgroup=actor_id,
                 showlegend=actor_id not in shown, line={"color": colors.get(actor_id, "#444"), "width": 2.5},
                 marker={"size": 7},
-                hovertext=[f"<b>{name}</b> round {k}: {p:g}" for k, p in enumerate(path)], hoverinfo="text",
+                hovertext=[Markup("%s %s") % (bold(Markup(name)), f"round {k}: {p:g}") for k, p in enumerate(path)], hoverinfo="text",
             ), row=row, col=1)
             shown.add(actor_id)
         outcome = issue["scenarios"]["bdm"]["forecast"]
@@ -139,8 +138,7 @@ def paths_chart(briefing, result: dict | None = None):
                          row=row, col=1)
         fig.update_xaxes(dtick=1, row=row, col=1)
     fig.update_xaxes(title={"text": "round of the bargaining model"}, row=n, col=1)
-    charts.apply_layout(fig, f"Scenario: how the positions move if the parties bargain as the expected-utility "
-                             f"model assumes, from {result['date']}",
+    charts.apply_layout(fig, f"Expected-utility scenario: positions round by round, from {result['date']}",
                    briefing.source_line, 180 + 170 * n)
     return fig
 
@@ -163,7 +161,7 @@ def sensitivity_chart(briefing, actor_id: str | None = None, what: str = "capabi
             fig.add_trace(go.Scatter(
                 x=rows["factor"], y=rows["forecast"], mode="lines+markers", name=issue,
                 line={"color": palette[k % len(palette)], "width": 2.5}, marker={"size": 6},
-                hovertext=[f"<b>{issue}</b>: " + ("no outcome" if pd.isna(v) else f"scenario {v:g}") + f" with {what} x{f:g}"
+                hovertext=[Markup("%s: %s") % (bold(Markup(issue)), ("no outcome" if pd.isna(v) else f"scenario {v:g}") + f" with {what} x{f:g}")
                            for f, v in zip(rows["factor"], rows["forecast"])],
                 hoverinfo="text",
             ))
@@ -193,7 +191,7 @@ def outcomes_chart(table: pd.DataFrame, *, title: str = "How wars since 1945 end
                  for d in counts.index]
         fig.add_trace(go.Bar(
             x=labels, y=counts[outcome], name=OUTCOME_LABELS.get(outcome, outcome), marker_color=OUTCOME_COLORS.get(outcome),
-            hovertext=[f"<b>{OUTCOME_LABELS.get(outcome, outcome)}</b>, {lab}: {c}<br>{charts.wrap(n, 70) if n else ''}"
+            hovertext=[Markup("%s, %s<br>%s") % (bold(OUTCOME_LABELS.get(outcome, outcome)), f"{lab}: {c}", charts.wrap(n, 70) if n else "")
                        for lab, c, n in zip(labels, counts[outcome], names)],
             hoverinfo="text",
         ))
@@ -212,10 +210,6 @@ def _n(value) -> str:
 
 def _points(value) -> str:
     return f"{_n(value)} point{'' if _n(value) == '1' else 's'}"
-
-
-def _names(ids, briefing) -> str:
-    return ", ".join(esc(briefing.name_of_actor(a)) for a in ids)
 
 
 LEADS = {  # how the Prospects section names a headline method, and what it computes
@@ -313,70 +307,61 @@ def _sensitivity(briefing, issue: dict) -> dict:
 
 
 def forecast_html(briefing, result: dict, data: pd.DataFrame) -> Markup:
-    """The forecasts of the Prospects section (template briefing/forecast.j2): inputs, headline, scenario."""
+    """The forecasts of the Prospects section (template briefing/forecast.html.j2): inputs, headline, scenario."""
     scale = briefing.conflict.issues.set_index("issue_id")
     by_source = data["weight_source"].value_counts()
     spread = uncertainty.DEFAULT_SPREAD
     return Markup(render(
-        "briefing/forecast.j2", date=result["date"], by_influence=int(by_source.get("influence", 0)),
+        "briefing/forecast.html.j2", date=result["date"], by_influence=int(by_source.get("influence", 0)),
         by_capability=int(by_source.get("capability", 0)), used=_plain_names(sorted(set(data["actor_id"])), briefing),
         missing=_plain_names(bargaining.left_out(briefing.conflict, briefing.actors), briefing),
-        inputs=Markup(inputs_html(briefing, data)), lead=_lead(result), rounds=result["rounds"], draws=result["draws"],
+        inputs=inputs_html(briefing, data), lead=_lead(result), rounds=result["rounds"], draws=result["draws"],
         spread_position=_n(spread["position"]), spread_salience=f"{spread['salience'] * 100:.0f}",
         spread_weight=f"{spread['influence'] * 100:.0f}", near=_n(uncertainty.NEAR),
         items=[_issue_item(briefing, i, v, scale) for i, v in result["issues"].items()]))
 
 
-def inputs_html(briefing, data: pd.DataFrame) -> str:
+def inputs_html(briefing, data: pd.DataFrame) -> Markup:
     """Where each actor's weight comes from: its capability (actors.csv) and any issue-specific influence."""
     actors = briefing.conflict.actors.set_index("actor_id")
-    influence = briefing.conflict.influence.set_index(["actor_id", "issue_id"])
+    influence = load.influence_in_force(briefing.conflict.influence, briefing.as_of).set_index(["actor_id", "issue_id"])
     rows = []
     for actor_id, mine in data.groupby("actor_id", sort=True):
         capability = actors.at[actor_id, "capability"]
-        general = ("none" if pd.isna(capability) else
-                   f"{_n(capability)}: {link(actors.at[actor_id, 'source_url'], actors.at[actor_id, 'source'])}")
         specific = []
         for row in mine[mine["weight_source"] == "influence"].itertuples():
             given = influence.loc[(actor_id, row.issue_id)]
-            specific.append(f"<b>{esc(briefing.name_of_issue(row.issue_id))}</b> {_n(row.capability)}"
-                            + (" (holds a veto)" if given["veto"] == "true" else "")
-                            + f": {esc(given['rationale'])} ({link(given['source_url'], given['source'])})")
-        on_capability = [esc(briefing.name_of_issue(i)) for i in mine.loc[mine["weight_source"] == "capability",
-                                                                          "issue_id"]]
-        rows.append({"actor": esc(briefing.name_of_actor(actor_id)), "capability": general,
-                     "influence": "<br>".join(specific) or "none",
-                     "uses": ", ".join(on_capability) or "none"})
-    if not rows:
-        return ""
-    return ("<details><summary>Model inputs: where each actor's weight comes from</summary>"
-            + table(pd.DataFrame(rows), {"actor": "actor", "capability": "capability (actors.csv) and its source",
-                                         "influence": "issue-specific influence (influence.csv)",
-                                         "uses": "issues weighed by capability"})
-            + "</details>")
+            specific.append({"issue": briefing.name_of_issue(row.issue_id), "value": _n(row.capability),
+                             "veto": given["veto"] == "true", "rationale": given["rationale"],
+                             "url": given["source_url"], "source": given["source"]})
+        on_capability = [briefing.name_of_issue(i) for i in mine.loc[mine["weight_source"] == "capability", "issue_id"]]
+        rows.append({"actor": briefing.name_of_actor(actor_id), "capability": None if pd.isna(capability) else _n(capability),
+                     "url": actors.at[actor_id, "source_url"], "source": actors.at[actor_id, "source"],
+                     "influence": specific, "uses": ", ".join(on_capability) or "none"})
+    return render("briefing/inputs.j2", rows=rows) if rows else Markup("")
 
 
 def _range_sentence(briefing, issue_id: str, frame: pd.DataFrame) -> str:
-    name = f"<b>{esc(briefing.name_of_issue(issue_id))}</b>"
+    """Whether a bargaining range is open on the issue and what would close it (plain text)."""
     if len(frame) < 2:
-        return f"{name}: fewer than two actors with a capability figure hold a position; no bargaining range to compute."
+        return "fewer than two actors with a capability figure hold a position; no bargaining range to compute."
     found = bargaining.bargaining_range(frame)
     if found is None:
         intervals = bargaining.acceptable_intervals(frame)
         top = intervals.sort_values(["high", "actor_id"]).iloc[0]
         bottom = intervals.sort_values(["low", "actor_id"], ascending=[False, True]).iloc[0]
-        return (f"{name}: closed: no position is preferred to fighting on by every actor "
-                f"({esc(briefing.name_of_actor(top['actor_id']))} accepts nothing above {_n(top['high'])}, "
-                f"{esc(briefing.name_of_actor(bottom['actor_id']))} nothing below {_n(bottom['low'])}).")
+        return (f"closed: no position is preferred to fighting on by every actor "
+                f"({briefing.name_of_actor(top['actor_id'])} accepts nothing above {_n(top['high'])}, "
+                f"{briefing.name_of_actor(bottom['actor_id'])} nothing below {_n(bottom['low'])}).")
     low, high = found
     actor_id = swing_actor(frame)
     closes = bargaining.closing_gains(frame, actor_id)
-    who = esc(briefing.name_of_actor(actor_id))
+    who = briefing.name_of_actor(actor_id)
     then = (f"it closes once {who} (the actor farthest from that expected outcome) expects fighting on to gain it "
             f"{_points(closes)}" if closes is not None else
             f"it stays open even if {who} (the actor farthest from that expected outcome) expects fighting on to win it "
             f"everything it asks for")
-    return f"{name}: open from {_n(low)} to {_n(high)} ({_points(high - low)} wide); {then}."
+    return f"open from {_n(low)} to {_n(high)} ({_points(high - low)} wide); {then}."
 
 
 def track_record_chart(briefing, record: dict | None = None):
@@ -385,7 +370,7 @@ def track_record_chart(briefing, record: dict | None = None):
 
 
 def prospects_html(briefing, outcomes_table: pd.DataFrame | None = None, result: dict | None = None,
-                   record: dict | None = None, view: dict | None = None, outside: bool = True) -> str:
+                   record: dict | None = None, view: dict | None = None, outside: bool = True) -> Markup:
     """The Prospects section; every sentence generated from the forecast, the track record, the range and the
     outside view. `record`: past_record(briefing), computed (or read from its cache) when not given; `view`:
     outside_view.outlook_of(briefing), computed when not given and conflict.toml declares the class fields.
@@ -393,18 +378,14 @@ def prospects_html(briefing, outcomes_table: pd.DataFrame | None = None, result:
     result = result or forecast(briefing)
     record = record if record is not None else past_record(briefing)
     data = inputs(briefing)
-    out = ["<h2>Prospects</h2>", str(forecast_html(briefing, result, data))]
-    out.append(track_record.summary_html(record))
-    out.append("<h3>Is there a deal every actor prefers to fighting on?</h3>"
-               f"<p>Assumption: every actor expects fighting on to move the outcome {_n(bargaining.DEFAULT_GAINS)} points its "
-               f"way from the weighted mean of positions (the balance of weighted forces), and counts the cost of fighting "
-               f"as {_n(bargaining.DEFAULT_COST)} points of the issue at full salience (more for actors to whom the issue "
-               f"matters less). A bargaining range is the set of positions every actor prefers to that.</p><ul>")
-    for issue_id in result["issues"]:
-        out.append(f"<li>{_range_sentence(briefing, issue_id, data[data['issue_id'] == issue_id])}</li>")
-    out.append("</ul>")
+    outside_html = None
     if outside:
         table = outcomes_table if outcomes_table is not None else outcomes.load_outcomes(outcomes.find(briefing.conflict.folder))
-        out.append(outside_view.section_html(briefing.conflict.meta, briefing.as_of, briefing.conflict.folder,
-                                             war_table=table, result=view))
-    return "\n".join(out)
+        outside_html = Markup(outside_view.section_html(briefing.conflict.meta, briefing.as_of, briefing.conflict.folder,
+                                                        war_table=table, result=view))
+    ranges = [{"name": briefing.name_of_issue(issue_id),
+               "text": _range_sentence(briefing, issue_id, data[data["issue_id"] == issue_id])}
+              for issue_id in result["issues"]]
+    return render("briefing/prospects.j2", forecast=forecast_html(briefing, result, data),
+                  track_record=Markup(track_record.summary_html(record)), gains=_n(bargaining.DEFAULT_GAINS),
+                  cost=_n(bargaining.DEFAULT_COST), ranges=ranges, outside=outside_html)

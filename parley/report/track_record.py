@@ -9,65 +9,70 @@ from __future__ import annotations
 
 import plotly.graph_objects as go
 
-from parley.analysis import backtest
-from parley.report import charts
+from parley.analysis import backtest, methods
+from parley.report import charts, markup
 from parley.report.charts import esc
+from parley.report.markup import Markup
 
-HEADLINE_MONTHS = 6
 METHOD_STYLE = {
     "model": {"color": "#111111", "width": 3.5, "dash": "solid"},
     "weighted_mean": {"color": "#1f77b4", "width": 2, "dash": "dash"},
     "starting_median": {"color": "#2ca02c", "width": 2, "dash": "dot"},
     "strongest_actor": {"color": "#d62728", "width": 2, "dash": "dashdot"},
     "status_quo": {"color": "#7f7f7f", "width": 2, "dash": "longdash"},
+    "midpoint": {"color": "#9467bd", "width": 2, "dash": "dot"},
+    "constant_50": {"color": "#8c564b", "width": 2, "dash": "longdashdot"},
 }
 SOURCE = ("parley backtest (python -m parley backtest) over the historical cases in data/historical: positions in "
           "force at each horizon against each case's outcome.csv")
 
 
-def at_horizon(record: dict, months: int) -> dict | None:
-    """The pooled summary (method -> mae, within10, n) at `months` before the outcomes, if that horizon was run."""
-    return next((h["summary"] for h in record["summary_by_horizon"] if h["months"] == months), None)
+
+# The DEU III methods that the war-case backtest scores under its own name.
+BACKTEST_NAME = {"weighted_mean": "weighted_mean", "weighted_median": "starting_median", "midpoint": "midpoint",
+                 "constant_50": "constant_50", "status_quo": "status_quo"}
+COMPARED = ("model", "constant_50")  # shown beside the headline method, on the same forecasts
 
 
-def best_baseline(summary: dict) -> str | None:
-    """The baseline with the lowest error on the same forecasts as the model (equal n), if any."""
-    n = summary["model"]["n"]
-    same = [m for m in backtest.BASELINES if summary[m]["n"] == n and summary[m]["mae"] is not None]
-    return min(same, key=lambda m: (summary[m]["mae"], backtest.BASELINES.index(m))) if n and same else None
+def _ci(ci) -> str:
+    return "not computable from fewer than two cases" if not ci else f"{ci[0]:.1f} to {ci[1]:.1f}"
 
 
-def _verdict(model: float, baseline: float) -> str:
-    if model < baseline:
-        return "better than"
-    return "worse than" if model > baseline else "as good as"
+def headline_record() -> dict | None:
+    """The headline method and its DEU III development record (parley.analysis.methods), if stored."""
+    try:
+        return methods.record()
+    except (OSError, ValueError):
+        return None
 
 
-def summary_html(record: dict | None, months: int = HEADLINE_MONTHS) -> str:
-    """One or two sentences: N cases, the model's error at `months` against the best baseline's, as measured."""
-    head = "<h3>Track record on past negotiations</h3>"
-    if record is None or not record["cases"]:
-        return (head + "<p>No historical negotiations with a known outcome are stored (data/historical/), so the "
-                       "forecast has no track record yet.</p>")
-    cases = record["cases"]
-    names = "; ".join(esc(c["name"]) for c in cases)
-    summary = at_horizon(record, months)
-    intro = f"Backtested on {len(cases)} past negotiation{'s' if len(cases) != 1 else ''} with a known outcome"
-    if summary is None or not summary["model"]["n"]:
-        return head + f"<p>{intro}, but no case has a position in force {months} months before its outcome.</p>"
-    model = summary["model"]
-    text = (f"{intro}: {months} months before each outcome, the expected-utility model's forecast missed by "
-            f"{model['mae']:.1f} points on average on the 0-100 scale ({model['n']} issue forecasts; "
-            f"{model['within10'] * 100:.0f}% within {record['within']:g} points)")
-    best = best_baseline(summary)
-    if best is not None:
-        other = summary[best]
-        text += (f", {_verdict(model['mae'], other['mae'])} the best simple baseline, the "
-                 f"{esc(backtest.METHOD_NAMES[best])} ({other['mae']:.1f} points; "
-                 f"{other['within10'] * 100:.0f}% within {record['within']:g})")
-    return (head + f"<p>{text}. Weigh the scenario above accordingly; the chart below shows the error at every "
-                   f"horizon, and <code>python -m parley backtest</code> prints it per case.</p>"
-            + f"<p class='parley-note'>Cases: {names}.</p>")
+def summary_html(record: dict | None, headline: dict | None = None) -> str:
+    """The track-record sentence: the headline method's error with its 95% interval on the war cases and on DEU III.
+
+    `headline`: the stored DEU III record (default: headline_record()); its method is the one the briefing leads
+    with, chosen on DEU III before any war-case score. The numbers are the backtest's pooled distinct forecasts.
+    """
+    headline = headline_record() if headline is None else headline
+    cases = [c["name"] for c in record["cases"]] if record else []
+    method = (headline or {}).get("headline", {}).get("method", backtest.REFERENCE)
+    name = BACKTEST_NAME.get(method, backtest.REFERENCE)
+    summary = record["summary"] if record else {}
+    chosen = None
+    if summary.get(name, {}).get("n"):
+        s = summary[name]
+        chosen = {"label": backtest.METHOD_NAMES[name], "mae": f"{s['mae']:.1f}", "ci": _ci(s.get("ci95")),
+                  "n": s["n"]}
+    others = [{"label": backtest.METHOD_NAMES[m], "mae": f"{summary[m]['mae']:.1f}", "ci": _ci(summary[m].get("ci95"))}
+              for m in COMPARED if m != name and summary.get(m, {}).get("n")]
+    deu = None
+    if headline and headline.get("headline", {}).get("mae") is not None:
+        h = headline["headline"]
+        deu = {"n": h["n"], "mae": f"{h['mae']:.1f}", "ci": _ci(h["ci95"]) if h.get("ci95") else None,
+               "rule": headline.get("rule", "docs/forecasting.md")}
+    no_deal = record["deal"]["no_deal"] if record and "deal" in record else 0
+    horizons = ", ".join(str(h) for h in record["horizons"]) if record else ""
+    return markup.render("track_record.html.j2", cases=cases, chosen=chosen, others=others, headline=deu,
+                                  no_deal=no_deal, horizons=horizons)
 
 
 def chart(record: dict | None, source: str = SOURCE):
@@ -90,8 +95,9 @@ def chart(record: dict | None, source: str = SOURCE):
                 legendrank=1000 + rank,
                 line={"color": style["color"], "width": style["width"], "dash": style["dash"]},
                 marker={"size": 9 if method == "model" else 7},
-                hovertext=[f"<b>{name}</b>, {m} months before: mean error {s['mae']:.1f} points over {s['n']} "
-                           f"forecasts, {s['within10'] * 100:.0f}% within {record['within']:g}" for m, s in points],
+                hovertext=[Markup("%s, %s") % (charts.bold(Markup(name)), f"{m} months before: mean error {s['mae']:.1f} points over "
+                                                             f"{s['n']} forecasts, {s['within10'] * 100:.0f}% within "
+                                                             f"{record['within']:g}") for m, s in points],
                 hoverinfo="text",
             ))
         horizons = record["horizons"]

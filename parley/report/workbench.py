@@ -19,10 +19,11 @@ from typing import Callable
 
 import ipywidgets as widgets
 import pandas as pd
+import plotly.graph_objects as go
 
 from parley.errors import ParleyError, UsageError
+from parley.report import markup, sections
 from parley.report.briefing import Briefing
-from parley.report.charts import esc
 from parley.report.notebook import figure_bundle
 
 WIDGET_MIME = "application/vnd.jupyter.widget-view+json"
@@ -99,6 +100,14 @@ def conflict_folders(data_dir: str | Path) -> list[str]:
 
 def html_bundle(html: str, label: str) -> dict:
     return {"text/html": html, "text/plain": f"[{label}]"}
+
+
+def view_bundle(drawn, label: str) -> dict:
+    """A section part's drawing as one view: a figure, HTML, or several of those one after the other."""
+    items = drawn if isinstance(drawn, list) else ([] if drawn is None else [drawn])
+    if len(items) == 1 and isinstance(items[0], go.Figure):
+        return figure_bundle(items[0])
+    return html_bundle("".join(figure_bundle(i)["text/html"] if isinstance(i, go.Figure) else i for i in items), label)
 
 
 _tables = itertools.count(1)
@@ -186,32 +195,18 @@ class Workbench:
         return moves_frame(self.briefing)
 
     def drawers(self) -> dict[str, Callable[[], dict]]:
-        """What each view draws from the current briefing, by name."""
-        from parley.data import outcomes
-        from parley.report import outside_view, prospects
-        b = self.briefing
-        forecast = cache(lambda: prospects.forecast(b))
-        wars = cache(lambda: outcomes.load_outcomes(outcomes.find(b.conflict.folder)))
-        view = cache(lambda: outside_view.outlook_of(b))
-        title = b.period.title()
+        """What each view draws from the current briefing, by name: every part of the briefing's sections
+        (``parley.report.sections``), then the workbench's own tables."""
+        context = sections.Context(self.briefing, self.lanes)  # shared by the views of one redraw
+        drawn = {key: (lambda part=part, key=key: view_bundle(part.draw(context), key))
+                 for key, part in sections.parts().items()}
+        title = self.briefing.period.title()
         return {
-            "header": lambda: html_bundle(b.header_html(), "header"),
+            **drawn,
             "ids": lambda: html_bundle(table_html(self.ids, "Actor and issue ids"), "ids"),
-            "timeline": lambda: figure_bundle(b.timeline(lanes=self.lanes)),
-            "stance_map": lambda: figure_bundle(b.stance_map(prospects.forecast_by_issue(b, forecast()),
-                                                             prospects.intervals_by_issue(b, forecast()))),
-            "stance_matrix": lambda: figure_bundle(b.stance_matrix()),
-            "trajectories": lambda: figure_bundle(b.trajectories()),
-            "activity": lambda: figure_bundle(b.activity()),
-            "prospects": lambda: html_bundle(prospects.prospects_html(b, wars(), forecast(), view=view()), "prospects"),
-            "paths": lambda: figure_bundle(prospects.paths_chart(b, forecast())),
-            "sensitivity": lambda: figure_bundle(prospects.sensitivity_chart(b)),
-            # the outside view's survival curve; the hand-coded table's endings when conflict.toml lacks the class fields
-            "outcomes": lambda: figure_bundle(outside_view.chart(view(), b.conflict.meta.name) if view()
-                                              else prospects.outcomes_chart(wars())),
             "events": lambda: html_bundle(table_html(self.events, f"Events, {title}"), "events"),
             "positions": lambda: html_bundle(table_html(self.positions, f"Positions in force on "
-                                                        f"{b.period.end:%d %B %Y}"), "positions"),
+                                                        f"{self.briefing.period.end:%d %B %Y}"), "positions"),
             "moves": lambda: html_bundle(table_html(self.moves, f"Moves in {title}"), "moves"),
         }
 
@@ -224,6 +219,10 @@ class Workbench:
             view.show(drawers[name]())
             self.views.append(view)
             display(view)
+
+    def show_section(self, key: str) -> None:
+        """Display every part of briefing section ``key`` (``parley.report.sections``) as views."""
+        self.show(*[p.key for p in sections.section(key).parts if p.key != "heading"])
 
     def redraw(self) -> None:
         drawers = self.drawers()
@@ -262,9 +261,9 @@ class Workbench:
         self.panel = Panel([widgets.HBox([c["folder"], c["start"], c["end"]]), widgets.HBox([c["actors"], c["issues"]]),
                             c["lanes"], self.status])
         self.panel.add_class("parley-controls")
-        self.panel.summary = (f"<p class='parley-note'>Workbench: {esc(b.conflict.meta.name)}, "
-                              f"{b.period.start:%Y-%m-%d} to {b.period.end:%Y-%m-%d}, timeline lanes by "
-                              f"{esc(self.lanes)}. The controls appear when the notebook runs in JupyterLab.</p>")
+        self.panel.summary = markup.render("workbench/summary.j2", name=b.conflict.meta.name,
+                                           start=f"{b.period.start:%Y-%m-%d}", end=f"{b.period.end:%Y-%m-%d}",
+                                           lanes=self.lanes)
         return self.panel
 
     def _set_choices(self) -> None:
@@ -289,19 +288,8 @@ class Workbench:
             self.select(c["folder"].value, c["start"].value, c["end"].value, keep(c["actors"]), keep(c["issues"]),
                         c["lanes"].value)
         except (ParleyError, ValueError) as err:  # a bad choice is shown beside the controls, not raised
-            self.status.value = f"<p style='color:#b00'>{esc(str(err))}</p>"
+            self.status.value = markup.render("workbench/status.j2", message=str(err))
             return
         self.status.value = ""
         if new_folder:
             self._set_choices()
-
-
-def cache(compute: Callable):
-    """`compute` run once, on first call (views that share the forecast compute it once)."""
-    done = []
-
-    def get():
-        if not done:
-            done.append(compute())
-        return done[0]
-    return get

@@ -21,9 +21,14 @@ def test_cli_json_keys():
     horizon = case["issues"][0]["horizons"][0]
     assert {"months", "date", "forecast", "outcome", "error", "baselines"} <= set(horizon)
     assert set(horizon["baselines"]) == set(backtest.BASELINES)
-    for summary in [result["summary"], case["summary"]] + [h["summary"] for h in result["summary_by_horizon"]]:
+    assert {"repeat", "agreement"} <= set(horizon)
+    for summary in [case["summary"]] + [h["summary"] for h in result["summary_by_horizon"]]:
         assert set(summary) == set(backtest.METHODS)
-        assert all(set(s) == {"mae", "within10", "n"} for s in summary.values())
+        assert all(set(s) == {"mae", "within10", "n", "n_repeats"} for s in summary.values())
+    assert set(result["summary"]) == set(backtest.METHODS) == set(result["difference"])
+    assert all(set(s) == {"mae", "within10", "n", "n_repeats", "ci95"} for s in result["summary"].values())
+    assert all(set(d) == {"mae", "ci95", "n"} for d in result["difference"].values())
+    assert {"issues", "no_deal", "by_horizon"} <= set(result["deal"])
     assert [h["months"] for h in result["summary_by_horizon"]] == [12, 6, 1]
 
 

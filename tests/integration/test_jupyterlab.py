@@ -32,7 +32,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.slow]
 LAUNCH_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-extensions",
                "--disable-default-apps", "--hide-scrollbars", "--mute-audio"]
-FIGURES = ("timeline", "stance_map", "stance_matrix", "trajectories", "activity", "paths", "sensitivity", "outcomes")
+FIGURES = ("timeline", "stance_map", "stance_matrix", "trajectories", "activity", "paths", "sensitivity", "outside_chart")
 TABLES = ("ids", "events", "positions", "moves")
 SCREENSHOTS = os.environ.get("PARLEY_SCREENSHOTS")  # a folder: save the pictures README shows
 

@@ -29,7 +29,8 @@ def test_cli_exit_status_table_and_json(graded):
     ok = run_cli("sources", str(graded))
     assert ok.returncode == 0, ok.stderr
     assert "problems: 0" in ok.stdout and ok.stdout.splitlines()[1].split()[:2] == ["grade", "actors"]
-    set_cell(graded / "events.csv", 0, "source_type", "other")
+    set_cell(graded / "events.csv", 0, "source_url", "https://www.koreanwaronline.com/arms/x.htm")  # graded other
+    set_cell(graded / "events.csv", 0, "source_type", "")
     bad = run_cli("sources", str(graded), "--format", "json")
     assert bad.returncode == 1
     data = json.loads(bad.stdout)

@@ -71,3 +71,14 @@ def test_no_module_imports_a_private_name_of_another():
                 borrowed += [f"{path.relative_to(ROOT)}: {node.module}.{a.name}" for a in node.names
                              if a.name.startswith("_") and a.name != "__version__"]
     assert borrowed == []
+
+
+def test_the_architecture_doc_is_drawn_from_the_contracts():
+    """docs/architecture.md's list of layers and imports is what scripts/architecture_doc.py draws now."""
+    sys.path.insert(0, str(ROOT / "scripts"))
+    try:
+        import architecture_doc
+    finally:
+        sys.path.remove(str(ROOT / "scripts"))
+    assert architecture_doc.current_text() == (ROOT / "docs" / "architecture.md").read_text(encoding="utf-8"), \
+        "docs/architecture.md is stale: run make docs"

@@ -147,8 +147,7 @@ def test_stored_headline_record_matches_the_development_file():
     ({"pde": "120"}, "3: pde: 120 is outside 0-100"),
     ({"sfr": "abc"}, "3: sfr: 'abc' is not a number"),
     ({"out": "-5"}, "3: out: -5 is outside 0-100"),
-    ({"counvte": "Majority"}, "3: counvte: 'Majority' is not one of QMV, Unan"),
-    ({"finact": "31-31-31"}, "3: finact: "),
+    ({"prnr": ""}, "3: prnr: missing"),
 ])
 def test_bad_cells_are_located(tmp_path, change, expected):
     rows = [{**SYNTHETIC[0], **change}, *SYNTHETIC[1:]]
@@ -169,6 +168,18 @@ def test_missing_columns_and_every_problem_at_once(tmp_path):
     with pytest.raises(DataError) as error:
         deu.read(path)
     assert len(error.value.problems) == 2 and {p.line for p in error.value.problems} == {3, 4}
+
+
+def test_codes_and_dates_are_taken_as_given_and_a_row_without_positions_is_still_scored(tmp_path):
+    rows = [{**SYNTHETIC[0], "counvte": "unanimity", "proc": "SYN", "finact": "31-31-31", "intro": "soon"},
+            {"prnr": "C", "isnr": "C1", "proc": "COD", "counvte": "QMV", "out": "70"}, *SYNTHETIC[1:]]
+    table = deu.read(write_table(tmp_path / "given.tsv", rows))
+    odd, empty = table.issues[:2]
+    assert odd.unanimity and odd.date is None and deu.capabilities(odd)["de"] == 0.5
+    assert empty.positions == {} and empty.out == 70
+    result = methods.score(table, draws=100)
+    assert result["n"] == 4 and result["skipped"] == []                  # constant_50 scores the empty row
+    assert result["methods"]["constant_50"]["n"] == 4 and result["methods"]["weighted_mean"]["n"] == 3
 
 
 def test_dates_shifted_by_a_spreadsheet_are_read_back():

@@ -260,4 +260,9 @@ def test_the_section_and_chart_for_russia_ukraine():
 
 
 def test_the_termination_file_is_a_briefing_input():
-    assert DATA in meta_module.briefing_inputs(RU)
+    """The kernel records the UCDP file among the data the briefing read (parley.report.contract)."""
+    from parley.report import sections
+    context = sections.Context.open(RU, "", "", period_label="2025-05")
+    sections.items("prospects", context)
+    recorded = sections.result(context).inputs
+    assert recorded[f"../reference/{DATA.name}"] == hashlib.sha256(DATA.read_bytes()).hexdigest()

@@ -13,9 +13,13 @@ from conftest import OLD_FORMAT, ROOT, add_grades, read_rows, set_cell
 
 from parley.data import schema, sources
 
+REGISTRY_RULE = ("is not in the outlet registry", "but the registry grades")  # tested in test_outlets.py
+
 
 def found(folder) -> set[str]:
-    return {str(p) for p in sources.run(folder).problems}
+    """The problems of the rules tested here: the fixture's own addresses are graded by the outlet registry, and its
+    unknown domains and its blanket 'major' grade (registry problems, tested in test_outlets.py) are left out."""
+    return {str(p) for p in sources.run(folder).problems if not any(rule in p.message for rule in REGISTRY_RULE)}
 
 
 def added(folder, change) -> set[str]:
@@ -47,8 +51,11 @@ def test_every_row_graded_other_is_reported(tmp_path):
     shutil.copytree(OLD_FORMAT, folder)
     add_grades(folder, "other")
     result = sources.run(folder)
-    other = {(p.file, p.line) for p in result.problems if p.column == "source_type" and "graded 'other'" in p.message}
-    assert other == {(r.file, r.line) for r in result.rows} and len(other) == 67
+    other = {(p.file, p.line) for p in result.problems if p.message.startswith("graded 'other': cite")}
+    unknown = {(r.file, r.line) for r in result.rows if r.outlet is None}
+    registry_other = {(r.file, r.line) for r in result.rows if r.outlet is not None and r.outlet.grade == "other"}
+    assert other == unknown | registry_other and len(unknown) > 10  # the registry's grade wins where it knows
+    assert all(r.grade == r.outlet.grade for r in result.rows if r.outlet is not None and r.outlet.grade != "denied")
 
 
 # --- same address for unrelated rows -----------------------------------------------------------------
@@ -67,8 +74,13 @@ def test_same_url_for_an_event_and_a_position_drawn_from_it_is_fine(graded):
     assert added(graded, edit(graded, "positions.csv", 36, "source_url", url)) == set()
 
 
+NYT = "https://www.nytimes.com/archives/ridgway-armistice-proposal.html"  # an outlet the registry grades major
+
+
 def test_same_url_for_rows_months_apart_is_reported(graded):
-    url = cell(graded, "events.csv", 14, "source_url")  # 1952-05-07, shared with the position of that day (line 3)
+    set_cell(graded / "events.csv", 12, "source_url", NYT)  # line 14, 1952-05-07, shared with the position of that day
+    set_cell(graded / "positions.csv", 1, "source_url", NYT)  # line 3 (specialist work would be exempt)
+    url = cell(graded, "events.csv", 14, "source_url")
     new = added(graded, edit(graded, "positions.csv", 5, "source_url", url))  # unc, 1951-08-13
     assert {n.split(": ")[0] for n in new} == {"korea-1950/positions.csv:5", "korea-1950/events.csv:14",
                                                "korea-1950/positions.csv:3"}
@@ -119,6 +131,7 @@ def test_date_in_the_address_counts_when_the_text_has_none(graded):
 
 def test_position_source_dated_before_the_statement(graded):
     assert cell(graded, "positions.csv", 3, "date") == "1952-05-07"
+    set_cell(graded / "positions.csv", 1, "source_url", NYT)  # a news report, not specialist work
     assert added(graded, edit(graded, "positions.csv", 3, "source", "A paper, 1952-05-06")) == set()  # time zones
     new = added(graded, edit(graded, "positions.csv", 3, "source", "A paper, 1952-05-05"))
     assert new == {"korea-1950/positions.csv:3: source: source dated 1952-05-05, before the statement of 1952-05-07: "
@@ -142,32 +155,33 @@ def test_dates_in_addresses(url, day):
     assert str(sources.url_date(url)) == str(day)
 
 
-# --- deny list ---------------------------------------------------------------------------------------
+# --- denied outlets ------------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("url,listed", [
     ("https://agentictribune.com/article/20260107-x", "agentictribune.com"),
     ("https://en.m.wikipedia.org/wiki/Korean_War", "wikipedia.org"),
     ("https://www.tellerreport.com/news/x", "tellerreport.com"),
+    ("https://www.miragenews.com/x-1", "miragenews.com"),
     ("https://notwikipedia.org/wiki/x", None),
     ("https://www.reuters.com/world/x", None),
 ])
-def test_deny_list_matches_domain_and_subdomains(graded, url, listed):
+def test_a_denied_outlet_matches_domain_and_subdomains(graded, url, listed):
     new = added(graded, edit(graded, "events.csv", 4, "source_url", url))
     if listed is None:
         assert new == set()
     else:
-        reason = sources.deny_list()[listed]["reason"]
-        assert new == {f"korea-1950/events.csv:4: source_url: {listed} is on the deny list (parley/data/sourcing/deny.csv): "
-                       f"{reason}"}
+        entry = next(o for o in sources.registry().outlets if o.domain == listed)
+        assert entry.grade == "denied"
+        assert new == {f"korea-1950/events.csv:4: source_url: {listed} ({entry.outlet}) is denied in the outlet "
+                       f"registry (parley/data/sourcing/outlets.csv): {entry.notes}"}
 
 
-def test_deny_list_names_the_issue_domains_with_a_reason():
+def test_the_issues_denied_domains_are_in_the_registry_with_a_reason():
     named = ("agentictribune.com", "lordspress.co.uk", "buzb.uz", "kenyan-post.com", "geld.news", "regtrends.com",
              "tellerreport.com", "ussanews.com", "freebook.news", "eir.news", "devdiscourse.com", "menafn.com",
-             "upday.com", "newser.com", "wikipedia.org", "wikimili.com")
-    deny = sources.deny_list()
-    assert set(named) <= set(deny)
-    assert all(entry["reason"].strip() for entry in deny.values())
+             "upday.com", "newser.com", "wikipedia.org", "miragenews.com", "yahoo.com", "ikoku-news.com")
+    registry = {o.domain: o for o in sources.registry().outlets}
+    assert all(registry[d].grade == "denied" and registry[d].notes.strip() for d in named)
 
 
 # --- party media -------------------------------------------------------------------------------------
@@ -180,7 +194,7 @@ def test_party_media_for_another_actors_position(graded):
     set_cell(graded / "positions.csv", 1, "source_type", "party_media")
     new = added(graded, edit(graded, "positions.csv", 3, "source_url", KCNA))
     assert new == {"korea-1950/positions.csv:3: source_url: KCNA (North Korean state media) speaks for north_korea, "
-                   "not for unc: state media only for their own party's statements"}
+                   "not for unc: a party's media only for its own party's statements"}
 
 
 def test_party_media_for_its_own_partys_position_is_fine(graded):
@@ -211,42 +225,42 @@ def test_party_media_for_its_partys_own_statement_is_fine(graded):
 
 def test_party_media_graded_as_something_else(graded):
     assert cell(graded, "positions.csv", 13, "actor_id") == "north_korea"
-    new = added(graded, edit(graded, "positions.csv", 13, "source_url", KCNA))  # graded major
-    assert new == {"korea-1950/positions.csv:13: source_type: KCNA (North Korean state media) is graded 'major': "
-                   "grade it party_media"}
+    set_cell(graded / "positions.csv", 11, "source_url", KCNA)  # graded major by the fixture
+    reported = {str(p) for p in sources.run(graded).problems if (p.file, p.line) == ("korea-1950/positions.csv", 13)}
+    assert reported == {"korea-1950/positions.csv:13: source_type: graded 'major', but the registry grades KCNA "
+                        "(kcna.kp) 'party_media': a row takes its outlet's grade; write party_media or leave the "
+                        "cell empty"}
 
 
-def test_party_media_grade_on_an_unlisted_domain(graded):
-    new = added(graded, edit(graded, "positions.csv", 3, "source_type", "party_media"))
-    assert len(new) == 1 and "positions.csv:3: source_type: graded party_media, but www.presidency.ucsb.edu is not in" \
-        in next(iter(new))
-
-
-def test_party_media_table_maps_the_issue_outlets():
-    media = sources.party_media()
+def test_the_registrys_party_media_name_the_issue_outlets_party():
+    registry = {o.domain: o for o in sources.registry().outlets}
     expected = {"tass.com": "russia", "ria.ru": "russia", "rt.com": "russia", "sputnikglobe.com": "russia",
                 "ukrinform.net": "ukraine", "tabnak.ir": "iran"}
-    assert {domain: media[domain]["actor"] for domain in expected} == expected
-    assert sources.party_media_label("https://www.rt.com/russia/1/", None) == "Russian state media"
-    assert sources.party_media_label("https://example.org/", "party_media") == "one party's state media"
-    assert sources.party_media_label("https://example.org/", "major") is None
+    assert {d: (registry[d].grade, registry[d].party) for d in expected} == {d: ("party_media", a)
+                                                                            for d, a in expected.items()}
 
 
 # --- counts, shares, output, exits ---------------------------------------------------------------------
 
-def test_old_format_folder_counts_as_ungraded():
-    result = sources.run(OLD_FORMAT)
-    assert result.counts["all"] == {**{g: 0 for g in schema.SOURCE_TYPES}, "ungraded": 67}
-    assert result.counts["events"]["ungraded"] == 27 and result.shares["all"]["ungraded"] == 1.0
+def test_old_format_folder_is_graded_by_the_registry_where_it_knows_the_domain():
+    result = sources.run(OLD_FORMAT)  # no source_type column at all
+    known = [r for r in result.rows if r.outlet is not None]
+    assert known and result.counts["all"]["ungraded"] == len(result.rows) - len(known)
+    assert result.counts["all"]["official"] == sum(r.outlet.grade == "official" for r in known) > 0
+    assert abs(sum(result.shares["all"].values()) - 1) < 1e-3
 
 
 def test_counts_and_shares_by_grade(graded):
-    set_cell(graded / "events.csv", 0, "source_type", "wire")
-    set_cell(graded / "events.csv", 1, "source_type", "")
+    assert sources.outlet_of(cell(graded, "events.csv", 4, "source_url")) is None  # yellowlegs-and-others.com
+    assert sources.outlet_of(cell(graded, "events.csv", 5, "source_url")).grade == "official"  # vietnamwar50th.com
+    set_cell(graded / "events.csv", 2, "source_type", "wire")  # line 4: the row's own grade, the registry not knowing it
+    set_cell(graded / "events.csv", 3, "source_type", "wire")  # line 5: the registry's grade wins
     result = sources.run(graded)
-    assert result.counts["events"]["wire"] == 1 and result.counts["events"]["ungraded"] == 1
-    assert result.counts["events"]["major"] == 25 and result.counts["all"]["major"] == 65
-    assert result.shares["events"]["wire"] == round(1 / 27, 4)
+    rows = {(r.file, r.line): r for r in result.rows}
+    assert rows["korea-1950/events.csv", 4].grade == "wire" and rows["korea-1950/events.csv", 5].grade == "official"
+    events = [r for r in result.rows if r.table == "events"]
+    assert result.counts["events"]["wire"] == sum(r.grade == "wire" for r in events) >= 1
+    assert result.shares["events"]["wire"] == round(result.counts["events"]["wire"] / len(events), 4)
     assert list(result.counts["all"]) == list(schema.SOURCE_TYPES) + ["ungraded"]
 
 
@@ -263,16 +277,44 @@ def test_reference_folder_is_audited(tmp_path):
 
 def test_briefing_sources_show_grades_and_shares(graded):
     from parley.report.briefing import Briefing
-    set_cell(graded / "events.csv", 21, "source_type", "official")  # armistice signed, 1953-07-27 (line 23)
     b = Briefing.open(graded, "", "", period_label="1953-07")
     table = b.sources()
-    assert set(table["grade"]) == {"official", "major"}
     html = b.sources_html()
-    official, total = int((table["grade"] == "official").sum()), len(table)
-    assert (f'By grade: <span class="parley-grade parley-grade-official">official</span> {official} '
-            f'({official / total:.0%}), <span class="parley-grade parley-grade-major">major</span> {total - official} '
-            f'({(total - official) / total:.0%}).') in html
+    counts = table["grade"].value_counts()
+    total = len(table)
+    shares = ", ".join(f'<span class="parley-grade parley-grade-{g}">{g}</span> {counts[g]} ({counts[g] / total:.0%})'
+                       for g in sources.GRADES if g in counts)
+    assert f"By grade: {shares}." in html
     assert html.count('<li><span class="parley-grade parley-grade-') == total
+
+
+def test_briefing_grades_come_from_the_registry_and_name_the_outlet(graded):
+    """Every row of the fixture says 'major'; the registry's grade wins where it knows the domain."""
+    from parley.report.briefing import Briefing
+    table = Briefing.open(graded, "", "", period_label="1953-07").sources()
+    frus = table[table["source_url"].str.contains("history.state.gov")]
+    assert not frus.empty and set(frus["grade"]) == {"official"}
+    assert set(frus["outlet"]) == {sources.outlet_of("https://history.state.gov/x").outlet}
+    copy = table[table["source_url"].str.contains("docslib.org")]
+    assert set(copy["grade"]) == {"other"} and set(copy["outlet"]) == {"DocsLib"}  # denied: counts as other
+    unknown = table[(table["source_url"] != "") & (table["outlet"] == "")]
+    assert not unknown.empty and set(unknown["grade"]) == {"major"}  # the row's own source_type
+    set_cell(graded / "positions.csv", 2, "source_type", "official")  # a TIME row (line 4)
+    again = Briefing.open(graded, "", "", period_label="1953-07").sources()
+    time_rows = again[again["outlet"] == "TIME"]
+    assert not time_rows.empty and set(time_rows["grade"]) == {"major"}
+
+
+def test_briefing_sources_name_each_outlet_with_its_registry_grade(graded):
+    from parley.report.briefing import Briefing
+    b = Briefing.open(graded, "", "", period_label="1953-07")
+    html = b.sources_html()
+    assert ('<li><span class="parley-grade parley-grade-major">major</span> <b class=\'parley-outlet\'>TIME</b>: '
+            '<a href="http://content.time.com/') in html
+    named = b.sources()
+    assert html.count("<b class='parley-outlet'>") == int((named["outlet"] != "").sum()) > 0
+    frus = sources.outlet_of("https://history.state.gov/x").outlet
+    assert f'<span class="parley-grade parley-grade-official">official</span> <b class=\'parley-outlet\'>{frus}' in html
 
 
 def test_key_point_resting_on_one_partys_media_says_so(graded):

@@ -48,7 +48,7 @@ def test_interval_is_the_spread_of_the_draws():
     data = uncertainty.Arrays.of(f)
     inputs = uncertainty.draw_inputs(data, 300, seed=uncertainty._seed("sanctions", uncertainty.DEFAULT_SEED))
     medians = uncertainty.final_medians(*inputs)
-    assert found["interval"] == pytest.approx(tuple(np.percentile(medians, (10, 90))))
+    assert found["sensitivity"] == pytest.approx(tuple(np.percentile(medians, (10, 90))))
     assert found["near_share"] == pytest.approx(np.mean(np.abs(medians - np.median(medians)) <= 10))
     # each draw's forecast is the one simulate() gives for those inputs
     for k in (0, 17, 299):
@@ -60,7 +60,7 @@ def test_interval_is_the_spread_of_the_draws():
 def test_no_spread_no_interval_width():
     found = uncertainty.assess(issue("ceasefire"), "ceasefire", draws=50,
                                spread={"position": 0, "salience": 0, "influence": 0})
-    assert found["interval"][0] == found["interval"][1] == b.simulate(issue("ceasefire")).forecast
+    assert found["sensitivity"][0] == found["sensitivity"][1] == b.simulate(issue("ceasefire")).forecast
 
 
 def test_dominance_names_the_actor_and_where_the_forecast_changes():

@@ -215,7 +215,8 @@ def test_one_influence_row_per_actor_and_issue(korea_copy):
     with pytest.raises(DataError) as caught:
         load_conflict(korea_copy)
     assert [str(p) for p in caught.value.problems] == ["korea-1950/influence.csv:3: issue_id: second influence row "
-                                                       "of south_korea on pow_repatriation (first on line 2)"]
+                                                       "of south_korea on pow_repatriation in force on the same days (first on line 2); "
+                                                       "give both rows valid_from and periods that do not overlap"]
 
 
 

@@ -61,3 +61,11 @@ def test_dataframes_name_actors_and_issues(wb):
     positions = wb.positions
     assert {"actor", "issue", "position", "salience", "statement", "source"} <= set(positions.columns)
     assert workbench.conflict_folders(str(KOREA))[0] == str(KOREA)
+
+
+def test_the_workbench_draws_every_part_of_the_briefing_sections(wb):
+    """The workbench's views come from parley.report.sections, the list the briefing notebook follows."""
+    from parley.report import sections
+    drawers = wb.drawers()
+    assert list(sections.parts()) == [name for name in drawers if name in sections.parts()]
+    assert {"ids", "events", "positions", "moves"} <= set(drawers)
