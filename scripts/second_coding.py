@@ -9,6 +9,10 @@ computed per case and pooled over all cases, for positions and for outcomes; a u
 (a source that could not be opened, a failed negotiation without an outcome) is not pairable and drops out. The
 table is Markdown so it can be pasted into docs/codebook.md. --disagreements N also lists every pair more than N
 points apart, the rows to resolve by the codebook.
+
+The blind coder sees each issue's scale, and a scale names its anchor rows (an actor and a date in brackets after
+each anchor, codebook section 1), so for an anchor row the first coder's value is in sight. The table therefore also
+gives alpha over the position rows that are not named as an anchor in issues.csv: the stricter measure.
 """
 
 from __future__ import annotations
@@ -16,6 +20,7 @@ from __future__ import annotations
 import argparse
 import csv
 import math
+import re
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,6 +30,7 @@ import numpy as np
 
 POSITION_KEY = ("actor_id", "issue_id", "date")
 OUTCOME_KEY = ("issue_id", "date")
+DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
 @dataclass(frozen=True)
@@ -74,17 +80,36 @@ def alpha(units: list[Pair]) -> float | None:
     return float(krippendorff.alpha(reliability_data=data, level_of_measurement="interval"))
 
 
+def anchor_rows(issues: list[dict[str, str]], actors: list[str]) -> set[tuple[str, str, str]]:
+    """(actor_id, issue_id, date) of every row a scale names as an anchor: each bracket in an issue's scale_low,
+    scale_high or description that holds an actor id and a date ("(gam 2005-05-27)", "(drv and us 1972-10-26)")."""
+    out = set()
+    for issue in issues:
+        text = " ".join(issue.get(k) or "" for k in ("scale_low", "scale_high", "description"))
+        for bracket in re.findall(r"\(([^()]*)\)", text):
+            named = [a for a in actors if re.search(rf"\b{re.escape(a)}\b", bracket)]
+            for actor in named:
+                for date in DATE.findall(bracket):
+                    out.add((actor, issue["issue_id"], date))
+    return out
+
+
 def collect(root: Path) -> dict[str, dict[str, list[Pair]]]:
     """case -> {"positions": [...], "outcomes": [...]} for every case with a second coding."""
     cases = {}
     for folder in sorted(p for p in root.iterdir() if (p / "second_coding").is_dir()):
         second = folder / "second_coding"
+        anchors = set()
+        if (folder / "issues.csv").is_file() and (folder / "actors.csv").is_file():
+            anchors = anchor_rows(_rows(folder / "issues.csv"), [a["actor_id"] for a in _rows(folder / "actors.csv")])
         cases[folder.name] = {
             "positions": pairs(folder.name, folder / "positions.csv", second / "positions_b.csv", POSITION_KEY,
                                "position", "position") if (second / "positions_b.csv").is_file() else [],
             "outcomes": pairs(folder.name, folder / "outcome.csv", second / "outcome_b.csv", OUTCOME_KEY,
                               "outcome", "outcome") if (second / "outcome_b.csv").is_file() else [],
         }
+        cases[folder.name]["positions, not anchors"] = [p for p in cases[folder.name]["positions"]
+                                                        if p.key not in anchors]
     return cases
 
 
@@ -94,19 +119,24 @@ def _fmt(value: float | None) -> str:
 
 def table(cases: dict[str, dict[str, list[Pair]]]) -> str:
     """Markdown table: per case and pooled, units paired and alpha, positions then outcomes."""
-    lines = ["| case | positions paired / coded | alpha (positions) | outcomes paired / coded | alpha (outcomes) |",
-             "| --- | --- | --- | --- | --- |"]
-    pooled: dict[str, list[Pair]] = {"positions": [], "outcomes": []}
+    lines = ["| case | positions paired / coded | alpha (positions) | not anchors: paired | alpha (not anchors) "
+             "| outcomes paired / coded | alpha (outcomes) |",
+             "| --- | --- | --- | --- | --- | --- | --- |"]
+    kinds_shown = ("positions", "positions, not anchors", "outcomes")
+    pooled: dict[str, list[Pair]] = {kind: [] for kind in kinds_shown}
     for name, kinds in cases.items():
         cells = [name]
-        for kind in ("positions", "outcomes"):
+        for kind in kinds_shown:
             units = kinds[kind]
             pooled[kind] += units
-            cells += [f"{len(pairable(units))} / {len(units)}", _fmt(alpha(units))]
+            count = f"{len(pairable(units))}" if kind == "positions, not anchors" else f"{len(pairable(units))} / {len(units)}"
+            cells += [count, _fmt(alpha(units))]
         lines.append("| " + " | ".join(cells) + " |")
     cells = ["**pooled**"]
-    for kind in ("positions", "outcomes"):
-        cells += [f"{len(pairable(pooled[kind]))} / {len(pooled[kind])}", f"**{_fmt(alpha(pooled[kind]))}**"]
+    for kind in kinds_shown:
+        units = pooled[kind]
+        count = f"{len(pairable(units))}" if kind == "positions, not anchors" else f"{len(pairable(units))} / {len(units)}"
+        cells += [count, f"**{_fmt(alpha(units))}**"]
     lines.append("| " + " | ".join(cells) + " |")
     return "\n".join(lines)
 
@@ -115,8 +145,8 @@ def disagreements(cases: dict[str, dict[str, list[Pair]]], threshold: float) -> 
     """Pairs more than `threshold` points apart: `case kind key: first -> second`."""
     out = []
     for name, kinds in cases.items():
-        for kind, units in kinds.items():
-            for p in pairable(units):
+        for kind in ("positions", "outcomes"):
+            for p in pairable(kinds[kind]):
                 if abs(p.first - p.second) > threshold:
                     out.append(f"{name} {kind} {','.join(p.key)}: first {p.first:g}, second {p.second:g}")
     return out

@@ -44,10 +44,25 @@ def test_pooled_row_disagreements_and_undefined_alpha(tmp_path, capsys):
     _case(tmp_path, "b", "x,i,2000-01-01,25,50\n", "x,i,2000-01-01,25,50,n\n")  # one unit: alpha undefined
     assert second_coding.main([str(tmp_path), "--disagreements", "15"]) == 0
     out = capsys.readouterr().out
-    assert "| b | 1 / 1 | n/a |" in out
+    assert "| b | 1 / 1 | n/a | 1 | n/a | 0 / 0 | n/a |" in out
     assert "| **pooled** | 3 / 3 |" in out
     assert "a positions x,j,2000-01-01: first 100, second 80" in out
     assert "x,i" not in out.split("\n\n", 1)[1]  # agreeing units are not listed
+
+
+def test_rows_a_scale_names_as_anchors_are_set_apart(tmp_path):
+    issues = [{"issue_id": "i", "scale_low": "none (x 2000-01-01)", "scale_high": "all",
+               "description": "Anchors: 50 = half (x and y 2000-02-01); 100 = all (y 2000-03-01; again 2000-04-01)"}]
+    assert second_coding.anchor_rows(issues, ["x", "y"]) == {
+        ("x", "i", "2000-01-01"), ("x", "i", "2000-02-01"), ("y", "i", "2000-02-01"),
+        ("y", "i", "2000-03-01"), ("y", "i", "2000-04-01")}
+    _case(tmp_path, "a", "x,i,2000-01-01,0,50\nx,i,2000-05-01,40,50\ny,i,2000-05-01,90,50\n",
+          "x,i,2000-01-01,0,50,n\nx,i,2000-05-01,50,50,n\ny,i,2000-05-01,90,50,n\n")
+    _write(tmp_path / "a" / "issues.csv", "issue_id,scale_low,scale_high,description\ni,none (x 2000-01-01),all,\n")
+    _write(tmp_path / "a" / "actors.csv", "actor_id\nx\ny\n")
+    cases = second_coding.collect(tmp_path)
+    assert [p.key for p in cases["a"]["positions, not anchors"]] == [("x", "i", "2000-05-01"), ("y", "i", "2000-05-01")]
+    assert "| a | 3 / 3 |" in second_coding.table(cases)
 
 
 def test_a_folder_without_second_coding_is_an_error(tmp_path, capsys):
