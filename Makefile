@@ -37,9 +37,10 @@ test: venv chromium lint
 	$(BIN)/python -m pytest $(NBVAL)
 
 # The loop while coding: tests/unit only (no kernel, no browser, no `python -m parley` subprocess); tests/integration
-# holds the rest (marked `slow` by tests/conftest.py, from the directory).
+# holds the rest (marked `slow` by tests/conftest.py, from the directory). Two processes (pytest-xdist), one test file
+# each at a time, so a file's module fixtures are built once.
 test-fast: venv
-	$(BIN)/python -m pytest tests/unit -p no:nbval --no-header
+	$(BIN)/python -m pytest tests/unit -p no:nbval --no-header -n 2 --dist loadfile
 
 lint: venv
 	$(BIN)/ruff check parley tests scripts benchmarks

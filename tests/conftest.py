@@ -3,6 +3,7 @@ cell. Test modules import the helpers (`from conftest import KOREA, set_cell`): 
 
 from __future__ import annotations
 
+import copy
 import csv
 import shutil
 import sys
@@ -28,6 +29,26 @@ def _track_record_chart() -> int:
 
 
 TRACK_RECORD_CHART = _track_record_chart()
+
+
+@pytest.fixture(scope="session")
+def loaded_once() -> dict:
+    """folder -> Conflict, filled by conflict_of: each bundled folder is read and validated once per session (per worker)."""
+    return {}
+
+
+@pytest.fixture
+def conflict_of(loaded_once):
+    """load_conflict for a folder the test does not edit (the bundled conflicts, the Korea and backtest fixtures): loaded
+    once per session, and each call gives a deep copy, so a test that changes a table cannot change another's.
+    A test that edits files uses korea_copy or tiny_copy and load_conflict."""
+    from parley.data.load import load_conflict
+
+    def get(folder: Path):
+        if folder not in loaded_once:
+            loaded_once[folder] = load_conflict(folder)
+        return copy.deepcopy(loaded_once[folder])
+    return get
 
 
 @pytest.fixture

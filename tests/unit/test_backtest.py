@@ -55,8 +55,8 @@ def guesses(p):
 
 # --- scoring ------------------------------------------------------------------------------------
 
-def test_baselines_and_errors_by_hand():
-    result = backtest.backtest([load_conflict(TINY)])
+def test_baselines_and_errors_by_hand(conflict_of):
+    result = backtest.backtest([conflict_of(TINY)])
     x12, x6, x1 = (point(result, "x", m) for m in (12, 6, 1))
     assert (x12["date"], x6["date"], x1["date"]) == ("1999-12-31", "2000-06-30", "2000-11-30")
     # mean (2000*80 + 1500*30 + 1000*56) / 4500 = 58; median: b 1500 < 2250 <= b + c 2500 -> 56; strongest a (2000) 80;
@@ -75,8 +75,8 @@ def test_baselines_and_errors_by_hand():
     assert y6["baselines"]["status_quo"] == {"forecast": None, "error": None}
 
 
-def test_a_horizon_whose_inputs_equal_the_previous_ones_is_a_repeat():
-    result = backtest.backtest([load_conflict(TINY)])
+def test_a_horizon_whose_inputs_equal_the_previous_ones_is_a_repeat(conflict_of):
+    result = backtest.backtest([conflict_of(TINY)])
     assert [point(result, "x", m)["repeat"] for m in (12, 6, 1)] == [False, True, False]
     assert [point(result, "y", m)["repeat"] for m in (12, 6, 1)] == [False, False, False]  # y12 is missing
 
@@ -87,8 +87,8 @@ def test_a_changed_input_is_not_a_repeat(tiny_copy):
     assert [point(result, "x", m)["repeat"] for m in (12, 6, 1)] == [False, False, True]
 
 
-def test_pooled_summary_by_hand():
-    conflict = load_conflict(TINY)
+def test_pooled_summary_by_hand(conflict_of):
+    conflict = conflict_of(TINY)
     result = backtest.backtest([conflict])
     summary = result["summary"]
     # distinct points x12, x1, y6, y1 (x6 repeats x12): mean 6, 4, 10, 5; median 8, 8, 10, 5; strongest 16, 16, 10,
@@ -116,12 +116,12 @@ def test_pooled_summary_by_hand():
     assert result["difference"]["weighted_mean"]["mae"] == 0
 
 
-def test_the_interval_resamples_cases_not_forecasts(tiny_copy):
-    two = backtest.backtest([load_conflict(TINY), load_conflict(TINY)])
+def test_the_interval_resamples_cases_not_forecasts(tiny_copy, conflict_of):
+    two = backtest.backtest([conflict_of(TINY), conflict_of(TINY)])
     assert two["summary"]["weighted_mean"] == {"mae": 6.25, "within10": 1.0, "n": 8, "n_repeats": 2,
                                                "ci95": [6.25, 6.25]}  # identical cases: every resample is alike
     set_cell(tiny_copy / "outcome.csv", 0, "outcome", "90")  # a second, different case
-    mixed = backtest.backtest([load_conflict(TINY), load_conflict(tiny_copy)])
+    mixed = backtest.backtest([conflict_of(TINY), load_conflict(tiny_copy)])
     low, high = mixed["summary"]["weighted_mean"]["ci95"]
     assert low < mixed["summary"]["weighted_mean"]["mae"] < high
     d = mixed["difference"]["constant_50"]
@@ -158,8 +158,8 @@ def test_a_failed_negotiation_is_scored_as_deal_or_no_deal_not_as_a_point(tiny_c
 
 # --- missing horizons -------------------------------------------------------------------------------
 
-def test_a_horizon_without_positions_is_missing_not_zero_error():
-    result = backtest.backtest([load_conflict(TINY)])
+def test_a_horizon_without_positions_is_missing_not_zero_error(conflict_of):
+    result = backtest.backtest([conflict_of(TINY)])
     y12 = point(result, "y", 12)
     assert y12["forecast"] is None and y12["error"] is None and y12["outcome"] == 40
     assert y12["reason"] == backtest.NO_POSITION
@@ -189,7 +189,7 @@ def test_status_quo_is_scored_only_on_the_models_points(tiny_copy):
 
 # --- no look-ahead ----------------------------------------------------------------------------------
 
-def test_rows_dated_after_the_forecast_day_change_nothing(tiny_copy):
+def test_rows_dated_after_the_forecast_day_change_nothing(tiny_copy, conflict_of):
     before = backtest.backtest([load_conflict(tiny_copy)])
     src = "Synthetic test fixture (invented; not a fact)"
     append(tiny_copy / "positions.csv",
@@ -205,7 +205,7 @@ def test_rows_dated_after_the_forecast_day_change_nothing(tiny_copy):
     assert backtest.backtest([later]) == before
     # the later rows do matter to a forecast made after them: the comparison above is not vacuous
     assert forecast(later, "2001-06-30")["issues"]["y"] != \
-        forecast(load_conflict(TINY), "2001-06-30")["issues"]["y"]
+        forecast(conflict_of(TINY), "2001-06-30")["issues"]["y"]
 
 
 # --- the command ------------------------------------------------------------------------------------
@@ -237,8 +237,8 @@ def test_bad_outcome_rows_name_file_line_and_column(tiny_copy, file, row, column
     assert len(err.value.problems) == 1  # the first of a duplicated issue is not blamed
 
 
-def test_outcome_table_is_typed():
-    outcome = load_conflict(TINY).outcome
+def test_outcome_table_is_typed(conflict_of):
+    outcome = conflict_of(TINY).outcome
     assert list(outcome["issue_id"]) == ["x", "y"] and str(outcome["date"].dtype).startswith("datetime64")
     assert list(outcome["outcome"]) == [64.0, 40.0]
 
@@ -261,11 +261,11 @@ def test_historical_cases_beside_a_conflict_folder_feed_the_briefing_inputs(tmp_
     assert recorded["influence.csv"] is None  # looked for, absent: adding it later changes the inputs
 
 
-def test_track_record_is_cached_by_the_inputs_digest(tmp_path, monkeypatch):
+def test_track_record_is_cached_by_the_inputs_digest(tmp_path, monkeypatch, conflict_of):
     root, cache = tmp_path / "historical", tmp_path / "cache"
     shutil.copytree(TINY, root / "backtest-tiny")
     first = backtest.track_record(root, cache)
-    assert first == json.loads(json.dumps(backtest.backtest([load_conflict(TINY)])))
+    assert first == json.loads(json.dumps(backtest.backtest([conflict_of(TINY)])))
     assert len(list(cache.glob("*.json"))) == 1
 
     def fail(*args, **kwargs):
@@ -318,8 +318,8 @@ def test_track_record_sentence_gives_the_headline_error_with_its_interval_here_a
     assert "no error can be given" in words(track_record.summary_html(record_of(), HEADLINE))
 
 
-def test_track_record_chart_and_prospects_section():
-    record = backtest.backtest([load_conflict(TINY)])
+def test_track_record_chart_and_prospects_section(conflict_of):
+    record = backtest.backtest([conflict_of(TINY)])
     fig = track_record.chart(record)
     by_rank = sorted(fig.data, key=lambda t: t.legendrank)  # legend order; the model is drawn last, on top
     assert [t.name for t in by_rank] == [esc(backtest.METHOD_NAMES[m]) for m in backtest.METHODS]

@@ -177,8 +177,8 @@ def test_zero_salience_actor_has_no_influence():
     assert "ghost" not in set(ghost.offers["from_actor"]) | set(ghost.offers["to_actor"])
 
 
-def test_scaling_every_capability_changes_nothing():
-    data = b.inputs_at(load_conflict(RUSSIA_UKRAINE), DAY)
+def test_scaling_every_capability_changes_nothing(conflict_of):
+    data = b.inputs_at(conflict_of(RUSSIA_UKRAINE), DAY)
     for issue_id, f in data.groupby("issue_id"):
         scaled = f.assign(capability=f["capability"] * 7.5)
         one, other = b.simulate(f), b.simulate(scaled)
@@ -188,8 +188,8 @@ def test_scaling_every_capability_changes_nothing():
         assert b.weighted_median(scaled) == b.weighted_median(f)
 
 
-def test_positions_stay_on_the_scale_and_between_the_stated_ones():
-    data = b.inputs_at(load_conflict(RUSSIA_UKRAINE), DAY)
+def test_positions_stay_on_the_scale_and_between_the_stated_ones(conflict_of):
+    data = b.inputs_at(conflict_of(RUSSIA_UKRAINE), DAY)
     for _, f in data.groupby("issue_id"):
         for reading in b.READINGS:
             sim = b.simulate(f, rounds=6, reading=reading)
@@ -264,8 +264,8 @@ def check_shape(result: dict, day: str, rounds: int = b.DEFAULT_ROUNDS) -> None:
             assert all(isinstance(p, float) and round(p, 2) == p for p in actor["forecast_path"])
 
 
-def test_forecast_shape_and_consistency():
-    conflict = load_conflict(RUSSIA_UKRAINE)
+def test_forecast_shape_and_consistency(conflict_of):
+    conflict = conflict_of(RUSSIA_UKRAINE)
     result = fc.forecast(conflict, DAY)
     check_shape(result, DAY)
     assert list(result["issues"]) == list(conflict.issues["issue_id"])
@@ -283,8 +283,8 @@ def test_forecast_shape_and_consistency():
     assert territory["scenarios"]["bdm"]["forecast"] == round(b.weighted_median(final), 2)
 
 
-def test_forecast_of_an_issue_nobody_holds_yet():
-    result = fc.forecast(load_conflict(RUSSIA_UKRAINE), "2014-01-01")
+def test_forecast_of_an_issue_nobody_holds_yet(conflict_of):
+    result = fc.forecast(conflict_of(RUSSIA_UKRAINE), "2014-01-01")
     assert all(v == {"method": "weighted_mean", "weighted_mean": None, "weighted_median": None, "forecast": None,
                      "medians": [], "interval": None, "sensitivity": None, "near_share": None,
                      "scenarios": {"bdm": {"forecast": None, "reading": "replicating", "rounds": 5, "medians": [],
@@ -366,8 +366,8 @@ def test_cli_forecast_refuses_bad_counts(capsys, option, bad):
     assert capsys.readouterr().err.startswith(f"error: {option}")
 
 
-def test_the_interval_is_seeded_and_settable():
-    conflict = load_conflict(RUSSIA_UKRAINE)
+def test_the_interval_is_seeded_and_settable(conflict_of):
+    conflict = conflict_of(RUSSIA_UKRAINE)
     one, two = fc.forecast(conflict, DAY, draws=100), fc.forecast(conflict, DAY, draws=100)
     assert one == two
     still = fc.forecast(conflict, DAY, draws=100, spread={"position": 0, "salience": 0, "influence": 0})
@@ -435,8 +435,8 @@ def test_paths_chart_uses_the_actors_colours():
     assert fig.layout.xaxis6.title.text == "round of the bargaining model"
 
 
-def test_sensitivity_table_zero_capability_removes_the_actor():
-    data = b.inputs_at(load_conflict(RUSSIA_UKRAINE), DAY)
+def test_sensitivity_table_zero_capability_removes_the_actor(conflict_of):
+    data = b.inputs_at(conflict_of(RUSSIA_UKRAINE), DAY)
     table = prospects.sensitivity_table(data, "us", "capability", factors=(0.0, 1.0))
     without_us = data[data["actor_id"] != "us"]
     for issue_id, f in without_us.groupby("issue_id"):

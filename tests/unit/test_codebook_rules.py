@@ -79,8 +79,8 @@ def add_outcome_columns(folder, deal: str = "", implemented: str = ""):
         writer.writerows(row + [implemented, deal] for row in rows)
 
 
-def test_deal_and_implemented_are_optional_and_typed(tiny):
-    assert list(load_conflict(TINY).outcome["deal"]) == [True, True]  # no column: every row a deal
+def test_deal_and_implemented_are_optional_and_typed(tiny, conflict_of):
+    assert list(conflict_of(TINY).outcome["deal"]) == [True, True]  # no column: every row a deal
     add_outcome_columns(tiny)
     set_cell(tiny / "outcome.csv", 0, "implemented", "70")
     outcome = load_conflict(tiny).outcome

@@ -5,12 +5,18 @@ import json
 import re
 import sys
 
-import nbformat
+import pytest
 from conftest import ROOT
 
-sys.path.insert(0, str(ROOT / "scripts"))
-import make_notebooks  # noqa: E402
-import store_outputs  # noqa: E402
+
+@pytest.fixture(scope="module")
+def scripts():
+    """scripts/make_notebooks.py and store_outputs.py, imported when a test here runs: they import nbformat and nbclient
+    (about 1.5 s), which collection (in every xdist worker) should not pay."""
+    sys.path.insert(0, str(ROOT / "scripts"))
+    import make_notebooks
+    import store_outputs
+    return make_notebooks, store_outputs
 
 
 def test_notebooks_declare_the_papermill_parameters():
@@ -23,8 +29,10 @@ def test_notebooks_declare_the_papermill_parameters():
             assert f"\n{parameter} = " in "\n" + source, (name, parameter)
 
 
-def test_stored_outputs_are_deterministic():
+def test_stored_outputs_are_deterministic(scripts):
     """No random ids, timestamps, widget models or absolute paths in what nbval compares."""
+    make_notebooks, store_outputs = scripts
+
     for name in ("briefing.ipynb", "explore.ipynb"):
         text = (ROOT / "notebooks" / name).read_text(encoding="utf-8")
         assert str(ROOT) not in text
@@ -35,15 +43,21 @@ def test_stored_outputs_are_deterministic():
         assert not re.search(r"itables_[0-9a-f]{8}_[0-9a-f]{4}", text), name  # itables' own random table ids
 
 
-def test_stored_notebooks_are_what_make_notebooks_writes():
+def test_stored_notebooks_are_what_make_notebooks_writes(scripts):
     """The cells on disk are the generator's (outputs aside): `make notebooks` would change no source."""
+    make_notebooks, store_outputs = scripts
+    import nbformat
+
     for name, generated in (("briefing.ipynb", make_notebooks.briefing_notebook()), ("explore.ipynb", make_notebooks.explore)):
         on_disk = nbformat.read(ROOT / "notebooks" / name, as_version=4)
         assert [(c.cell_type, c.source) for c in on_disk.cells] == [(c.cell_type, c.source) for c in generated.cells]
         assert make_notebooks.edits(ROOT / "notebooks" / name) == []
 
 
-def test_make_notebooks_refuses_an_edited_notebook_unless_forced(tmp_path, monkeypatch):
+def test_make_notebooks_refuses_an_edited_notebook_unless_forced(tmp_path, monkeypatch, scripts):
+    make_notebooks, store_outputs = scripts
+    import nbformat
+
     monkeypatch.setattr(make_notebooks, "NOTEBOOKS", tmp_path)
     path = tmp_path / "explore.ipynb"
     assert make_notebooks.write(make_notebooks.explore, path, force=False)
@@ -69,6 +83,8 @@ def test_make_notebooks_refuses_an_edited_notebook_unless_forced(tmp_path, monke
 
 def test_the_briefing_notebook_follows_the_sections_list():
     """One briefing cell per section of parley.report.sections.SECTIONS, in that order: the list is the one place."""
+    import nbformat
+
     from parley.report.sections import SECTIONS
     cells = [c.source for c in nbformat.read(ROOT / "notebooks" / "briefing.ipynb", as_version=4).cells
              if c.cell_type == "code" and "parameters" not in c.metadata.get("tags", [])]

@@ -5,7 +5,6 @@ import pytest
 from conftest import KOREA
 
 from parley.analysis import changes, stances
-from parley.data.load import load_conflict
 from parley.data.periods import parse_period
 
 
@@ -61,8 +60,8 @@ def test_compare_periods_gives_trends():
     assert result.overall == "improved"
 
 
-def test_events_in_counts_ranged_events_in_every_period_they_touch():
-    conflict = load_conflict(KOREA)
+def test_events_in_counts_ranged_events_in_every_period_they_touch(conflict_of):
+    conflict = conflict_of(KOREA)
     talks = conflict.events[conflict.events["end_date"].notna()].iloc[0]
     inside = changes.events_in(conflict.events, parse_period(f"{talks['end_date']:%Y-%m}"))
     assert talks["event_id"] in set(inside["event_id"])
@@ -118,9 +117,9 @@ def test_moves_before_any_position_is_empty_with_numeric_columns():
     assert moved["since"].dt.date.empty  # still a date column: callers format it without checking
 
 
-def test_moves_of_korea_when_every_position_began_inside_the_period():
+def test_moves_of_korea_when_every_position_began_inside_the_period(conflict_of):
     """The reported crash: 1951-06-01 to 1953-08-31 holds every position in force at its end."""
-    positions = load_conflict(KOREA).positions
+    positions = conflict_of(KOREA).positions
     assert positions["date"].min() > pd.Timestamp("1951-06-01")
     moved = stances.moves(positions, "1951-06-01", "1953-08-31")
     assert_numeric(moved)

@@ -5,9 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-import nbformat
 from conftest import ROOT, set_cell
-from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 
 from parley.pipeline import verify
 from parley.pipeline.render import current_digests
@@ -19,7 +17,9 @@ CHANGED_ROW = 13  # north_korea on pow_repatriation, 1953-07-10: a position in f
 
 # --- the parts, without a kernel ------------------------------------------------------------------
 
-def notebook_with(*outputs_per_cell, markdown="# Briefing") -> nbformat.NotebookNode:
+def notebook_with(*outputs_per_cell, markdown="# Briefing"):
+    from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook  # nbformat: imported by the tests that use it
+
     cells = [new_markdown_cell(markdown)]
     for number, outputs in enumerate(outputs_per_cell, start=1):
         cells.append(new_code_cell(f"cell_{number}()", execution_count=number, outputs=list(outputs)))
@@ -27,6 +27,8 @@ def notebook_with(*outputs_per_cell, markdown="# Briefing") -> nbformat.Notebook
 
 
 def html_output(page: str, **metadata):
+    from nbformat.v4 import new_output
+
     return new_output("display_data", data={"text/html": page, "text/plain": "[html]"}, metadata=metadata)
 
 
@@ -53,6 +55,8 @@ def test_compare_uses_nbvals_rules_and_the_sanitizing_patterns():
 
 
 def test_a_cell_that_raises_ends_the_comparison_and_is_named_with_its_error():
+    from nbformat.v4 import new_output
+
     stored = notebook_with([html_output("<h2>Key points</h2>")], [html_output("<h2>Prospects</h2>")])
     raised = notebook_with([new_output("error", ename="DataError", evalue="korea-1950/positions.csv:15: bad\nmore",
                                        traceback=[])], [])
@@ -71,6 +75,8 @@ def test_the_suite_and_verify_read_the_same_sanitizing_rules(tmp_path):
 
 
 def test_changed_inputs_name_the_files_and_an_old_manifest_says_unknown(korea_copy):
+    from nbformat.v4 import new_code_cell, new_notebook
+
     report = korea_copy.parent / "reports" / "korea-1950" / PERIOD
     report.mkdir(parents=True)
     notebook = new_notebook(cells=[new_code_cell('data_dir = "../../../korea-1950"',
