@@ -226,6 +226,7 @@ def page_output(output: dict) -> dict | None:
     return None
 
 
+@functools.lru_cache(maxsize=1)
 def packed_plotly_js() -> str:
     """The vendored plotly.js gzip-compressed (no name, no time: the same bytes every run) and base64-encoded.
 
