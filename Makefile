@@ -37,10 +37,12 @@ test: venv chromium lint
 	$(BIN)/python -m pytest $(NBVAL)
 
 # The loop while coding: tests/unit only (no kernel, no browser, no `python -m parley` subprocess); tests/integration
-# holds the rest (marked `slow` by tests/conftest.py, from the directory). Two processes (pytest-xdist), one test file
-# each at a time, so a file's module fixtures are built once.
+# holds the rest (marked `slow` by tests/conftest.py, from the directory). JOBS processes (pytest-xdist), one test file
+# each at a time, so a file's module fixtures are built once; each process collects and imports on its own (about 5 s
+# CPU), so on a machine whose cores are busy anyway JOBS=0 (one process) finishes sooner.
+JOBS ?= 2
 test-fast: venv
-	$(BIN)/python -m pytest tests/unit -p no:nbval --no-header -n 2 --dist loadfile
+	$(BIN)/python -m pytest tests/unit -p no:nbval --no-header -n $(JOBS) --dist loadfile
 
 lint: venv
 	$(BIN)/ruff check parley tests scripts benchmarks
