@@ -29,6 +29,8 @@ def is_gone(process: psutil.Process) -> bool:
 
 
 def test_a_read_failure_after_the_kernel_started_names_the_read_and_leaves_nothing(tmp_path, korea_copy, monkeypatch):
+    """The parent reads the notebook (for the inputs digest) while the kernel is alive: a failure there stops the
+    kernel and publishes nothing. (The data files are read in the kernel, which records them: render contract.)"""
     temp = tmp_path / "temp"
     temp.mkdir()
     monkeypatch.setattr(tempfile, "tempdir", str(temp))  # the kernel's private folder is made here
@@ -36,17 +38,18 @@ def test_a_read_failure_after_the_kernel_started_names_the_read_and_leaves_nothi
     read_bytes = pathlib.Path.read_bytes
 
     def failing_read(path):
-        if path.name == "positions.csv":
+        if path == render_module.NOTEBOOK:
             seen["kernels"] = kernels_of_this_process()
             seen["folders"] = sorted(p.name for p in temp.glob("parley-kernel-*"))
             raise PermissionError(13, "Permission denied", str(path))
         return read_bytes(path)
 
     monkeypatch.setattr(pathlib.Path, "read_bytes", failing_read)
+    render_module._notebook_digest.cache_clear()  # read it now, not from an earlier render of this process
     with pytest.raises(RenderError) as caught:
         render_module.render(korea_copy, parse_period("1953-07"), out=tmp_path / "reports")
     message = str(caught.value)
-    assert message == f"could not read {korea_copy / 'positions.csv'}: Permission denied"
+    assert message == f"could not read {render_module.NOTEBOOK}: Permission denied"
     # the failure really came after the start: a kernel and its socket folder were alive when the read failed
     assert seen["kernels"] and len(seen["folders"]) == 1
     assert all(is_gone(kernel) for kernel in seen["kernels"]), "the kernel outlived the failed render"
