@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import os
 import re
 import tomllib
 from dataclasses import dataclass
@@ -225,3 +226,27 @@ def latest_data_day(folder: str | Path) -> dt.date | None:
 def coverage_end(folder: str | Path, meta: ConflictMeta) -> dt.date | None:
     """Up to which day the data is kept current: conflict.toml's covered_until, else the latest dated row."""
     return meta.covered_until or latest_data_day(folder)
+
+
+# --- how a briefing names the data files it read (the render contract) ---------------------------
+
+SHIPPED = "parley:"  # prefix of a key for a file of parley's own data folder (reference tables, historical cases)
+
+
+def input_key(path: str | Path, conflict_folder: str | Path) -> str:
+    """A data file's name in a report's manifest, portable when the project or the data moves: relative to the conflict
+    folder when it lies beside it (same data root), ``parley:data/...`` when it is one of parley's shipped files."""
+    path, folder = Path(path).resolve(), Path(conflict_folder).resolve()
+    if path.is_relative_to(folder.parent):
+        return Path(os.path.relpath(path, folder)).as_posix()
+    project = DEFAULT_OUTCOMES.parents[2]
+    if path.is_relative_to(project):
+        return SHIPPED + path.relative_to(project).as_posix()
+    return path.as_posix()
+
+
+def input_path(key: str, conflict_folder: str | Path) -> Path:
+    """The file a manifest's key names, for this project and this conflict folder (the inverse of input_key)."""
+    if key.startswith(SHIPPED):
+        return DEFAULT_OUTCOMES.parents[2] / key.removeprefix(SHIPPED)
+    return Path(conflict_folder) / key

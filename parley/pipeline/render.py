@@ -16,6 +16,7 @@ import gzip
 import hashlib
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -26,7 +27,7 @@ from pathlib import Path
 
 from parley import __version__
 from parley.data.files import write_atomic
-from parley.data.meta import ConflictMeta, read_conflict_meta
+from parley.data.meta import ConflictMeta, input_path, read_conflict_meta
 from parley.data.periods import Period
 from parley.digest import code_digest, package_digest
 from parley.errors import ParleyError, RenderError, UsageError
@@ -112,7 +113,7 @@ def current_digests(data_dir: Path, keys, known: dict[Path, str | None] | None =
     known = {} if known is None else known
     found = {}
     for key in keys:
-        path = (Path(data_dir) / key).resolve()
+        path = input_path(key, data_dir).resolve()
         if path not in known:
             known[path] = hashlib.sha256(read_input(path)).hexdigest() if path.is_file() else None
         found[key] = known[path]
@@ -226,6 +227,27 @@ def page_output(output: dict) -> dict | None:
     return None
 
 
+SHARED_TEMPLATE = re.compile(r'<script type="application/json" class="parley-plotly-template" data-template="([0-9a-f]+)">'
+                             r'[^<]*</script>\n')
+
+
+def once_per_page(cells: list[list[dict]]) -> None:
+    """Keep the first copy of each shared plotly template (every figure's output carries its own, so outputs do not
+    depend on what ran before them); the later figures find it by its key."""
+    seen: set[str] = set()
+
+    def first_only(match: re.Match) -> str:
+        if match.group(1) in seen:
+            return ""
+        seen.add(match.group(1))
+        return match.group(0)
+
+    for cell in cells:
+        for output in cell:
+            if "html" in output:
+                output["html"] = Markup(SHARED_TEMPLATE.sub(first_only, str(output["html"])))
+
+
 @functools.lru_cache(maxsize=1)
 def packed_plotly_js() -> str:
     """The vendored plotly.js gzip-compressed (no name, no time: the same bytes every run) and base64-encoded.
@@ -253,6 +275,7 @@ def to_html(executed: Path, title: str) -> str:
     check_trace_types(cells)
     shown = [[found for o in cell.get("outputs", []) if (found := page_output(o)) is not None]
              for cell in cells if cell.get("cell_type") == "code" and cell.get("outputs")]
+    once_per_page(shown)
     assets = resources.files("parley.report")
     asset = lambda *parts: Markup(assets.joinpath(*parts).read_text(encoding="utf-8"))  # noqa: E731 - package files
     return str(markup.render("page.j2", title=title, cells=shown, css=asset("templates", "briefing.css"),

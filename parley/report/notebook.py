@@ -30,7 +30,6 @@ from parley.report.markup import Markup
 
 PLOTLY_MIME = "application/vnd.plotly.v1+json"
 _counter = itertools.count(1)
-_templates_shown: set[str] = set()
 _MIDNIGHT = re.compile(r"(\d{4}-\d\d-\d\d)T00:00:00(?:\.0+)?")
 _WHOLE_SECOND = re.compile(r"(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d)\.0+")
 
@@ -39,7 +38,6 @@ def reset_ids() -> None:
     """Figure ids start at 1 again and the next figure writes its template again (a new page begins)."""
     global _counter
     _counter = itertools.count(1)
-    _templates_shown.clear()
 
 
 def compact(value):
@@ -66,8 +64,9 @@ def script_safe_json(data) -> str:
 def figure_bundle(fig: go.Figure) -> dict:
     """The mime bundle of a figure; ids are deterministic within a kernel session.
 
-    The plotly view keeps the whole figure (JupyterLab draws each output alone); the HTML view leaves the template
-    out when an earlier figure of this kernel already wrote it."""
+    The plotly view keeps the whole figure (JupyterLab draws each output alone); the HTML view carries the template
+    apart from the figure, keyed by its digest, so the page keeps one copy (parley.pipeline.render). Every output is
+    the same whatever ran before it in the kernel, so a re-run cell still matches what nbval stored."""
     spec = compact(json.loads(pio.to_json(fig, validate=False, pretty=False, remove_uids=True)))
     fig_id = f"parley-fig-{next(_counter)}"
     height = int(spec.get("layout", {}).get("height") or 450)
@@ -77,11 +76,8 @@ def figure_bundle(fig: go.Figure) -> dict:
     template = layout.pop("template", None)
     shared, key = "", ""
     if template:
-        text = script_safe_json(template)
-        key = hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
-        if key not in _templates_shown:
-            _templates_shown.add(key)
-            shared = text
+        shared = script_safe_json(template)
+        key = hashlib.sha256(shared.encode("utf-8")).hexdigest()[:16]
     html = markup.render("figure.j2", template_json=Markup(shared), key=key, fig_id=fig_id, style=style,
                          data_json=Markup(script_safe_json({**spec, "layout": layout})))
     return {PLOTLY_MIME: spec, "text/html": str(html), "text/plain": f"[figure {fig_id}: {_title(spec)}]"}

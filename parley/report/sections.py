@@ -7,13 +7,11 @@ Changing what a section shows, or their order, is a change here.
 """
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass, field
 from functools import cached_property
-from pathlib import Path
 from typing import Callable
 
-from parley.data import files, outcomes
+from parley.data import files, meta, outcomes
 from parley.report import markup, outside_view, prospects
 from parley.report.briefing import Briefing
 from parley.report.contract import BriefingResult
@@ -135,6 +133,6 @@ def result(context: Context) -> BriefingResult:
     """What a rendered briefing hands back to the pipeline (parley.report.contract): the trend and coverage computed
     here, and every data file this kernel read, keyed by its path relative to the conflict folder."""
     changes = context.briefing.changes
-    folder = Path(context.briefing.conflict.folder).resolve()
-    inputs = {Path(os.path.relpath(path, folder)).as_posix(): digest for path, digest in sorted(files.inputs_read().items())}
+    folder = context.briefing.conflict.folder
+    inputs = {meta.input_key(path, folder): digest for path, digest in sorted(files.inputs_read().items())}
     return BriefingResult(changes.overall, changes.coverage.state, f"{changes.coverage.covered_until or ''}", inputs)

@@ -15,7 +15,7 @@ from nbclient import NotebookClient
 sys.path.insert(0, str(ROOT / "scripts"))
 import store_outputs  # noqa: E402
 
-FIGURES = {"briefing.ipynb": 8, "explore.ipynb": 8}  # Korea: no outside-view chart without the class fields (acec112)
+FIGURES = {"briefing.ipynb": 8, "explore.ipynb": 8}  # briefing: no outside-view chart without the class fields (fixture)
 RERUN = ("wb.show('timeline')", "wb.show('events')", "wb.show('stance_map'")  # cells an analyst runs again
 
 
