@@ -29,12 +29,6 @@ def link(url, text) -> Markup:
     return markup.macros().link(url, text)
 
 
-def table(frame: pd.DataFrame, columns: dict[str, str], cls: str = "parley-table") -> str:
-    """For prospects until its sections move to templates: cells are trusted as already escaped (plain str out)."""
-    rows = [[Markup(row[c]) for c in columns] for row in frame.to_dict("records")]
-    return str(markup.macros().table(list(columns.values()), rows, cls))
-
-
 def trend_badge(trend: str) -> Markup:
     return markup.macros().trend_badge(trend)
 
